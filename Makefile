@@ -1,0 +1,88 @@
+# OneGate: `make run` serves the demo government, `make test` runs the tests.
+# Needs only Python 3.11, Node 20, make and git; everything else is installed here.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+PORT ?= 8000
+# Extra pytest arguments, e.g. PYTEST_ARGS='-m "not browser"' (CI uses this for the SQLite run).
+PYTEST_ARGS ?=
+
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test lint format bench messages install assets translations-compile chromium clean
+
+## install: the Python environment from uv.lock and the front-end packages from package-lock.json
+install: $(VENV)/.synced node_modules/.installed
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## assets: the rebranded GOV.UK Frontend stylesheet, script and fonts in frontend/dist
+assets: frontend/dist/.built
+
+frontend/dist/.built: node_modules/.installed frontend/build.mjs $(shell find frontend/scss frontend/js frontend/static -type f 2>/dev/null)
+	npm run --silent build
+	touch $@
+
+translations-compile: $(VENV)/.synced
+	$(PY) manage.py translations compile
+
+var/secret_key: | $(VENV)/.synced
+	mkdir -p var
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+## run: set everything up, load the demo government and serve it with its worker and scheduler
+run: install assets translations-compile var/secret_key
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py demo_setup
+	@DJANGO_SETTINGS_MODULE=config.settings.local PORT=$(PORT) $(PY) manage.py demo_banner
+	DJANGO_SETTINGS_MODULE=config.settings.local PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
+		exec $(VENV)/bin/honcho --no-prefix start --procfile Procfile --port $(PORT)
+
+## test: the whole suite (SQLite unless DATABASE_URL says otherwise; browser tests need chromium)
+test: install assets translations-compile chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Debian's chromium for the browser tests, installed when missing and we may (these machines run
+# as root). Where it cannot be installed the browser tests skip loudly (and fail under CI=true).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian chromium for the browser tests"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+				|| echo "WARNING: could not install chromium; browser tests will be skipped"; \
+		else echo "WARNING: chromium is missing and cannot be installed here; browser tests will be skipped"; fi; }
+
+## lint: ruff (lint and format check) and mypy
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## messages: re-extract every translatable string into the Thai catalogues, then compile them
+messages: install
+	$(PY) manage.py translations update
+	$(PY) manage.py translations compile
+
+## bench: load the production server with wrk; results go into docs/benchmarks.md by hand
+bench: install assets translations-compile
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules frontend/dist

@@ -1,0 +1,18 @@
+#!/usr/bin/env python
+"""Django's command-line entry point for OneGate."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    from django.core.management import execute_from_command_line
+
+    from config.startup import or_exit
+
+    or_exit(lambda: execute_from_command_line(sys.argv))
+
+
+if __name__ == "__main__":
+    main()

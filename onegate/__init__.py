@@ -1,0 +1,1 @@
+"""OneGate: one identity, one front door, every government service."""

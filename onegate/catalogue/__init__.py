@@ -1,0 +1,1 @@
+"""The service catalogue: agencies, services, life events and bilingual search."""

@@ -1,0 +1,9 @@
+"""App configuration for the service catalogue."""
+
+from django.apps import AppConfig
+
+
+class CatalogueConfig(AppConfig):
+    name = "onegate.catalogue"
+    label = "catalogue"
+    verbose_name = "Service catalogue"

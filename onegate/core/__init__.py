@@ -1,0 +1,1 @@
+"""Shared base pieces every domain app stands on: model bases, languages, background-task plumbing."""

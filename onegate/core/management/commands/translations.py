@@ -1,0 +1,32 @@
+"""``manage.py translations update|compile|check``: Thai catalogues without system gettext."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from onegate.core import translations
+
+
+class Command(BaseCommand):
+    help = "Extract and merge messages (update), write .mo files (compile), or list gaps (check)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["update", "compile", "check"])
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        if action == "update":
+            for app_dir in translations.app_dirs():
+                for path in translations.update(app_dir):
+                    self.stdout.write(f"updated {path.relative_to(translations.PACKAGE_DIR)}")
+        elif action == "compile":
+            written = translations.compile_all()
+            self.stdout.write(f"compiled {len(written)} catalogues")
+        else:
+            problems = [p for app in translations.app_dirs() for p in translations.check(app)]
+            for problem in problems:
+                self.stdout.write(str(problem))
+            if problems:
+                raise CommandError(f"{len(problems)} messages lack a translation")
+            self.stdout.write("every message is translated")
