@@ -1,0 +1,29 @@
+"""Test-wide fixtures and rules.
+
+* ``@pytest.mark.postgres`` tests need PostgreSQL (``DATABASE_URL=postgres://...``). Outside CI they
+  skip with a clear reason on SQLite; under ``CI=true`` a skip is a failure, because CI must run them
+  (the SQLite pass of CI deselects them with ``-m "not postgres"`` instead).
+* ``@pytest.mark.browser`` tests follow the same rule for a missing Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip outside CI; in CI the thing this test needs must be there, so fail loudly."""
+    if IN_CI:
+        pytest.fail(f"CI must not skip: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _require_postgres(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test")
