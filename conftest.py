@@ -1,7 +1,7 @@
 """Test-wide fixtures and rules.
 
-* ``@pytest.mark.postgres`` tests need PostgreSQL (``DATABASE_URL=postgres://...``). Outside CI they
-  skip with a clear reason on SQLite; under ``CI=true`` a skip is a failure, because CI must run them
+* ``@pytest.mark.postgres`` tests need PostgreSQL (``DATABASE_URL=postgres://...``). Outside CI
+  they skip with a clear reason on SQLite; under ``CI=true`` a skip is a failure: CI must run them
   (the SQLite pass of CI deselects them with ``-m "not postgres"`` instead).
 * ``@pytest.mark.browser`` tests follow the same rule for a missing Chromium.
 """

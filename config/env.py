@@ -32,7 +32,9 @@ def database_from_env(default: str) -> dict[str, Any]:
     try:
         config: dict[str, Any] = environ.Env.db_url_config(raw)
     except Exception as exc:  # environ raises assorted errors on malformed URLs
-        raise ImproperlyConfigured(f"DATABASE_URL: cannot be parsed ({type(exc).__name__})") from exc
+        raise ImproperlyConfigured(
+            f"DATABASE_URL: cannot be parsed ({type(exc).__name__})"
+        ) from exc
     if scheme == "sqlite":
         if not config.get("NAME") or config["NAME"] == ":memory:":
             raise ImproperlyConfigured(

@@ -18,7 +18,13 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# OneGate's apps come first so their Thai catalogues win over Django's for shared phrases.
 INSTALLED_APPS = [
+    "onegate.core",
+    "onegate.pages",
+    "onegate.audit",
+    "onegate.catalogue",
+    "onegate.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -27,11 +33,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
-    "onegate.core",
-    "onegate.pages",
-    "onegate.audit",
-    "onegate.catalogue",
-    "onegate.api",
 ]
 
 MIDDLEWARE = [

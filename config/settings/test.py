@@ -1,4 +1,4 @@
-"""Test settings: SQLite by default (DATABASE_URL selects PostgreSQL), fast hashing, plain static."""
+"""Test settings: SQLite unless DATABASE_URL says otherwise, fast hashing, plain static."""
 
 from __future__ import annotations
 

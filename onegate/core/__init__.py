@@ -1,1 +1,1 @@
-"""Shared base pieces every domain app stands on: model bases, languages, background-task plumbing."""
+"""Shared base pieces every domain app stands on: model bases, languages, background work."""

@@ -1,7 +1,8 @@
 """Language helpers: the supported languages, translated-text maps, and locale-aware formatting.
 
 Thai dates use the Buddhist Era and Thai month names through pythainlp (Babel and Django's
-``th`` formats print Gregorian years). Numbers and times follow each locale through Babel.
+``th`` formats print Gregorian years). Numbers follow each locale through Babel; times follow
+GOV.UK style in English (2:30pm) and the 24-hour clock in Thai (14:30 น.).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
-from babel.dates import format_time
 from babel.numbers import format_decimal
 from django.conf import settings
 from django.utils import timezone, translation
@@ -51,14 +51,23 @@ def format_date(value: dt.date | dt.datetime, language: str | None = None) -> st
     return f"{value.day} {value:%B %Y}"
 
 
+def format_time_of_day(value: dt.datetime | dt.time, language: str | None = None) -> str:
+    """A time: '2:30pm' in English (GOV.UK style), '14:30 น.' in Thai (24-hour clock)."""
+    language = language or current_language()
+    if isinstance(value, dt.datetime):
+        value = _local(value)
+    if language == THAI:
+        return f"{value:%H:%M} น."
+    hour = value.hour % 12 or 12
+    return f"{hour}:{value:%M}{'am' if value.hour < 12 else 'pm'}"
+
+
 def format_datetime(value: dt.datetime, language: str | None = None) -> str:
-    """A date and time: '25 November 2026, 14:30' or '25 พฤศจิกายน 2569 เวลา 14:30 น.'."""
+    """A date and time: '25 November 2026, 2:30pm' or '25 พฤศจิกายน 2569 เวลา 14:30 น.'."""
     language = language or current_language()
     local = _local(value)
-    time_text = format_time(local, format="short", locale=language)
-    if language == THAI:
-        return f"{format_date(local, language)} เวลา {time_text} น."
-    return f"{format_date(local, language)}, {time_text}"
+    separator = " เวลา " if language == THAI else ", "
+    return f"{format_date(local, language)}{separator}{format_time_of_day(local, language)}"
 
 
 def format_number(value: int | float | Decimal, language: str | None = None) -> str:

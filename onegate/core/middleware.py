@@ -8,19 +8,19 @@ cookie, so following the language switch sticks and nobody is redirected twice.
 
 from __future__ import annotations
 
-
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from onegate.core.languages import ENGLISH, SUPPORTED, THAI
 
 
 def preferred_language(accept_language: str) -> str | None:
     """The first supported language in an Accept-Language header, or None (bad or empty header)."""
-    for code, _quality in translation.trans_real.parse_accept_lang_header(accept_language):
+    for code, _quality in parse_accept_lang_header(accept_language):
         base = code.split("-")[0].lower()
         if base in SUPPORTED:
             return base
@@ -36,15 +36,17 @@ def thai_path(path: str) -> str:
 class LanguageMiddleware(LocaleMiddleware):
     """LocaleMiddleware plus a first-visit redirect by Accept-Language and a sticky cookie."""
 
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         redirect = self._first_visit_redirect(request)
         if redirect is not None:
             return redirect
-        return super().__call__(request)
+        return super().__call__(request)  # type: ignore[return-value]
 
-    def _first_visit_redirect(self, request: HttpRequest) -> HttpResponse | None:
-        if request.method not in ("GET", "HEAD") or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+    def _first_visit_redirect(self, request: HttpRequest) -> HttpResponseBase | None:
+        if (
+            request.method not in ("GET", "HEAD")
+            or settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+        ):
             return None
         if translation.get_language_from_path(request.path_info) is not None:
             return None
@@ -57,21 +59,23 @@ class LanguageMiddleware(LocaleMiddleware):
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         response = super().process_response(request, response)
         language = translation.get_language_from_path(request.path_info)
         if language is None and _is_page(request.path_info):
             language = ENGLISH
-        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
-            if response.status_code < 400:
-                response.set_cookie(
-                    settings.LANGUAGE_COOKIE_NAME,
-                    language,
-                    max_age=365 * 24 * 3600,
-                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                    secure=settings.LANGUAGE_COOKIE_SECURE,
-                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                )
+        recorded = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language and recorded != language and response.status_code < 400:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            )
         return response
 
 

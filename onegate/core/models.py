@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class UUIDModel(models.Model):
-    """A model whose primary key is a random UUID, so identifiers shown to people can't be guessed."""
+    """A model keyed by a random UUID, so identifiers shown to people cannot be guessed."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
 

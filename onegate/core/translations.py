@@ -49,7 +49,9 @@ def extract(app_dir: Path) -> Catalog:
     for filename, lineno, message, comments, context in extract_from_dir(
         str(app_dir), METHOD_MAP, OPTIONS_MAP, keywords=KEYWORDS, strip_comment_tags=True
     ):
-        template.add(message, locations=[(filename, lineno)], auto_comments=comments, context=context)
+        template.add(
+            message, locations=[(filename, lineno)], auto_comments=comments, context=context
+        )
     return template
 
 
@@ -78,7 +80,9 @@ def update(app_dir: Path) -> list[Path]:
         catalog.fuzzy = False
         path.parent.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()
-        write_po(buffer, catalog, width=100, sort_output=False, omit_header=False, ignore_obsolete=True)
+        write_po(
+            buffer, catalog, width=100, sort_output=False, omit_header=False, ignore_obsolete=True
+        )
         path.write_bytes(buffer.getvalue())
         written.append(path)
     return written
@@ -134,7 +138,9 @@ def check(app_dir: Path) -> list[Problem]:
     return problems
 
 
-def _translated(string: str | tuple[str, ...] | list[str]) -> bool:
+def _translated(string: str | tuple[str, ...] | list[str] | None) -> bool:
+    if string is None:
+        return False
     if isinstance(string, str):
         return bool(string.strip())
     return all(part.strip() for part in string)

@@ -23,6 +23,7 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
 
 def environment(**options: Any) -> Environment:
     base_loader = options.pop("loader")
+    options.pop("autoescape", None)
     env = Environment(
         loader=ChoiceLoader(
             [
@@ -31,6 +32,7 @@ def environment(**options: Any) -> Environment:
             ]
         ),
         extensions=["jinja2.ext.i18n"],
+        autoescape=True,
         **options,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
@@ -47,6 +49,7 @@ def environment(**options: Any) -> Environment:
         {
             "local_date": languages.format_date,
             "local_datetime": languages.format_datetime,
+            "local_time": languages.format_time_of_day,
             "local_number": languages.format_number,
             "pick": languages.pick,
         }

@@ -19,16 +19,36 @@ def information(request: HttpRequest, *, page: str) -> HttpResponse:
 
 
 ERRORS = {
-    400: (_("Sorry, there is a problem with your request"), _("Check the web address or the search words you typed and try again.")),
-    403: (_("You cannot see this page"), _("You do not have permission to see this page. If you think this is wrong, sign in with the account that should have access.")),
-    404: (_("Page not found"), _("If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.")),
-    500: (_("Sorry, there is a problem with the service"), _("Try again later. Anything you had already saved has been kept.")),
+    400: (
+        _("Sorry, there is a problem with your request"),
+        _("Check the web address or the search words you typed and try again."),
+    ),
+    403: (
+        _("You cannot see this page"),
+        _(
+            "You do not have permission to see this page. If you think this is wrong, "
+            "sign in with the account that should have access."
+        ),
+    ),
+    404: (
+        _("Page not found"),
+        _(
+            "If you typed the web address, check it is correct. "
+            "If you pasted the web address, check you copied the entire address."
+        ),
+    ),
+    500: (
+        _("Sorry, there is a problem with the service"),
+        _("Try again later. Anything you had already saved has been kept."),
+    ),
 }
 
 
 def _error(request: HttpRequest, status: int) -> HttpResponse:
     title, body = ERRORS[status]
-    return render(request, "pages/error.html", {"title": title, "body": body, "status": status}, status=status)
+    return render(
+        request, "pages/error.html", {"title": title, "body": body, "status": status}, status=status
+    )
 
 
 @requires_csrf_token

@@ -14,17 +14,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["update", "compile", "check"])
+        parser.add_argument("apps", nargs="*", help="only these apps (folder names); default all")
 
-    def handle(self, *args: Any, action: str, **options: Any) -> None:
+    def handle(self, *args: Any, action: str, apps: list[str], **options: Any) -> None:
+        app_dirs = [d for d in translations.app_dirs() if not apps or d.name in apps]
         if action == "update":
-            for app_dir in translations.app_dirs():
+            for app_dir in app_dirs:
                 for path in translations.update(app_dir):
                     self.stdout.write(f"updated {path.relative_to(translations.PACKAGE_DIR)}")
         elif action == "compile":
             written = translations.compile_all()
             self.stdout.write(f"compiled {len(written)} catalogues")
         else:
-            problems = [p for app in translations.app_dirs() for p in translations.check(app)]
+            problems = [p for app in app_dirs for p in translations.check(app)]
             for problem in problems:
                 self.stdout.write(str(problem))
             if problems:

@@ -1,0 +1,114 @@
+"""The browser harness: a live server, Debian's Chromium driven by Playwright, and axe-core.
+
+Chromium is Debian's (``/usr/bin/chromium``, installed by ``make test`` when missing); Playwright
+never downloads a browser. axe-core comes from npm (``node_modules/axe-core``). Where Chromium is
+missing the tests skip with a loud reason, and under ``CI=true`` that skip is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from conftest import skip_or_fail
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WIDTHS = {"mobile": 320, "desktop": 1280}
+LANGUAGE_PREFIX = {"en": "", "th": "/th"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        skip_or_fail(f"Chromium not found at {CHROMIUM}: run `make test` as root to install it")
+    # Playwright's sync API runs an event loop in this thread; the Django test database calls
+    # made by fixtures alongside it are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo_site(live_server: Any, transactional_db: None) -> str:
+    """The live server's address, with the demo catalogue loaded."""
+    call_command("load_catalogue", verbosity=0)
+    return str(live_server.url)
+
+
+@dataclass
+class Visit:
+    """A page opened at one width and language, ready for axe."""
+
+    page: Any
+    url: str
+
+    def axe_violations(self) -> list[dict[str, Any]]:
+        self.page.add_script_tag(content=AXE_PATH.read_text(encoding="utf-8"))
+        result = self.page.evaluate(
+            "async () => await axe.run(document, {runOnly: {type: 'tag', values:"
+            " ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
+        )
+        return [
+            {
+                "id": violation["id"],
+                "impact": violation["impact"],
+                "help": violation["help"],
+                "targets": [node["target"] for node in violation["nodes"]][:5],
+            }
+            for violation in result["violations"]
+        ]
+
+
+@pytest.fixture
+def open_page(browser: Any, demo_site: str) -> Iterator[Any]:
+    """``open_page(path, width=1280, javascript=True, axe=False)``: a page in a fresh context."""
+    contexts = []
+
+    def _open(path: str, *, width: int = 1280, javascript: bool = True, axe: bool = False) -> Visit:
+        # axe is injected as a script, which the site's strict CSP would (rightly) refuse.
+        context = browser.new_context(
+            viewport={"width": width, "height": 900},
+            java_script_enabled=javascript,
+            bypass_csp=axe,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(demo_site + path)
+        return Visit(page=page, url=demo_site + path)
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def format_violations(violations: list[dict[str, Any]]) -> str:
+    return json.dumps(violations, indent=2, ensure_ascii=False)

@@ -1,0 +1,93 @@
+"""Whole-app rule: every URL needs sign-in unless it is on the explicit public list below.
+
+The test walks every URL pattern Django knows, fills its parameters with sample values, and asks
+for it without signing in. A public URL must not demand sign-in; every other URL must (a redirect
+to a sign-in page, 401 or 403). A new URL that is in neither state fails this test until it is
+protected or deliberately added to PUBLIC.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+# Route names (namespace:name) anyone may open. Keep this list short and deliberate.
+PUBLIC = {
+    "healthz",
+    "catalogue:home",
+    "catalogue:search",
+    "catalogue:service_list",
+    "catalogue:service",
+    "catalogue:start",
+    "catalogue:life_event",
+    "catalogue:agency",
+    "pages:accessibility",
+    "pages:privacy",
+    "pages:cookies",
+    "api-v1:status",
+    "api-v1:openapi-json",
+    "api-v1:openapi-view",
+    "admin:login",
+    # Django admin's own unauthenticated views: JavaScript i18n catalogue is not served; the
+    # password-reset views are not mounted. Logout only accepts POST and signs nobody in.
+    "admin:logout",
+}
+
+SAMPLES = {"slug": "sample", "uuid": str(uuid.uuid4()), "int": "1", "str": "sample", "path": "x"}
+SIGN_IN_PATHS = ("/admin/login/", "/accounts/login/", "/sign-in/", "/th/sign-in/")
+
+
+def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = (
+                f"{namespace}{entry.name}"
+                if entry.name
+                else f"{namespace}<unnamed {entry.pattern}>"
+            )
+            yield name, prefix + str(entry.pattern)
+
+
+def concrete(route: str) -> str:
+    """A requestable path from a route (``services/<slug:slug>/`` or a regex admin pattern)."""
+    path = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLES.get(m.group(1) or "str", "sample"), route)
+    path = re.sub(r"\(\?P<\w+>[^)]*\)", "1", path)
+    path = path.replace("^", "").replace("$", "").replace("\\Z", "").replace("\\", "")
+    return "/" + path.lstrip("/")
+
+
+ROUTES = sorted(set(walk(get_resolver())))
+
+
+def demands_sign_in(response) -> bool:
+    if response.status_code in (401, 403):
+        return True
+    location = response.get("Location", "") if response.status_code in (301, 302) else ""
+    return any(sign_in in location for sign_in in SIGN_IN_PATHS)
+
+
+@pytest.mark.parametrize(("name", "route"), ROUTES, ids=[name for name, _ in ROUTES])
+def test_every_url_is_public_or_needs_sign_in(client, name, route):
+    response = client.get(concrete(route))
+    if name in PUBLIC:
+        assert not demands_sign_in(response), f"{name} is listed public but demands sign-in"
+        assert response.status_code < 500
+    else:
+        assert demands_sign_in(response), (
+            f"{name} ({route}) answered {response.status_code} without sign-in; "
+            "protect it or add it to PUBLIC deliberately"
+        )
+
+
+def test_the_public_list_names_only_real_urls():
+    names = {name for name, _ in ROUTES}
+    assert names >= PUBLIC, f"stale entries: {sorted(PUBLIC - names)}"
