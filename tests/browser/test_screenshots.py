@@ -15,7 +15,12 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshot
 @pytest.mark.parametrize("language", LANGUAGE_PREFIX)
 @pytest.mark.parametrize(
     ("name", "path"),
-    [("home", "/"), ("search", "/search/?q=driving"), ("service", "/services/child-health-card/")],
+    [
+        ("home", "/"),
+        ("search", "/search/?q=driving"),
+        ("service", "/services/child-health-card/"),
+        ("cookies", "/cookies/"),
+    ],
 )
 def test_pages_render_without_horizontal_scrolling(open_page, name, path, language, width):
     visit = open_page(LANGUAGE_PREFIX[language] + path, width=width)
