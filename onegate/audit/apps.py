@@ -1,9 +1,10 @@
 """App configuration for the audit log."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "onegate.audit"
     label = "audit"
-    verbose_name = "Audit log"
+    verbose_name = _("Audit log")
