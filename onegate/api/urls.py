@@ -1,5 +1,12 @@
-"""The API object mounted at /api/v1/; each domain app adds its router here."""
+"""The API object mounted at /api/v1/; each domain app adds its router here.
 
-from ninja import NinjaAPI
+``config/urls.py`` mounts ``api.urls`` at ``api/v1/``. The OpenAPI document is at
+``/api/v1/openapi.json`` and the interactive documentation at ``/api/v1/docs``.
+"""
 
-api = NinjaAPI(title="OneGate API", version="1", urls_namespace="api-v1")
+from onegate.api import status
+from onegate.api.constants import API_VERSION
+from onegate.api.framework import OneGateAPI
+
+api = OneGateAPI(title="OneGate API", version=API_VERSION, urls_namespace="api-v1")
+api.add_router("", status.router)

@@ -1,4 +1,10 @@
-"""Health checks: each names a part of the system and says whether it answers right now."""
+"""Health checks: each names a part of the system and says whether it answers right now.
+
+``/healthz`` reports on what the web process needs to answer requests. The task worker and the
+scheduler are deliberately not checked here: their absence does not stop the site serving pages,
+and failing web health for it would make a load balancer pull healthy web servers. Monitor them
+on their own (e.g. the age of the oldest READY task, each job lease's ``last_finished_at``).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +53,9 @@ class HealthReport:
         return body
 
 
-def check_database() -> None:
+def check_database(*, using: str = DEFAULT_DB_ALIAS) -> None:
     """A real round trip: the database must answer a query, not just accept a connection."""
-    with connections["default"].cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute("SELECT 1")
         if cursor.fetchone() != (1,):
             raise DatabaseError("unexpected answer to SELECT 1")
