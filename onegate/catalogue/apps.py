@@ -7,3 +7,8 @@ class CatalogueConfig(AppConfig):
     name = "onegate.catalogue"
     label = "catalogue"
     verbose_name = "Service catalogue"
+
+    def ready(self) -> None:
+        from onegate.catalogue import signals
+
+        signals.connect()

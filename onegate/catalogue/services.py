@@ -1,0 +1,263 @@
+"""Writes to the catalogue: loading a catalogue data file and marking the catalogue as changed.
+
+``catalogue_load`` is idempotent: entries are matched by slug, created when new, updated only
+where a field differs, and left alone when equal, so loading the same file twice changes
+nothing. Entries in the database but not in the file are kept (another file, the admin or a
+published definition may own them). For services that have a published definition, the
+definition owns title, summary, agency, level of assurance and status, so the file only sets
+keywords, life events and the popular-services position.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from onegate.catalogue.datafile import (
+    AgencyRecord,
+    CatalogueData,
+    CatalogueDataError,
+    LifeEventRecord,
+    ServiceRecord,
+    catalogue_data_parse,
+    catalogue_data_read,
+)
+from onegate.catalogue.models import Agency, CatalogueRevision, LifeEvent, Service
+
+__all__ = [
+    "CatalogueDataError",
+    "LoadCounts",
+    "LoadReport",
+    "catalogue_load",
+    "catalogue_load_file",
+    "catalogue_revision_bump",
+]
+
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+
+class _Record(Protocol):
+    @property
+    def slug(self) -> str: ...
+
+    @property
+    def where(self) -> str: ...
+
+
+DEMO_CATALOGUE = Path(__file__).resolve().parent / "data" / "demo_catalogue.yaml"
+
+# Fields a published service definition owns; the catalogue file does not overwrite them.
+DEFINITION_OWNED_FIELDS = frozenset(
+    {"title", "summary", "agency_id", "level_of_assurance", "status"}
+)
+
+
+# Set while a load runs: the per-row bumps the signals ask for become one bump at the end.
+_bumps_deferred: ContextVar[list[bool] | None] = ContextVar(
+    "catalogue_bumps_deferred", default=None
+)
+
+
+def catalogue_revision_bump() -> None:
+    """Mark the catalogue as changed, so every process rebuilds its in-memory copy."""
+    deferred = _bumps_deferred.get()
+    if deferred is not None:
+        deferred.append(True)
+        return
+    token = uuid.uuid4()
+    updated = CatalogueRevision.objects.filter(id=CatalogueRevision.SINGLETON_ID).update(
+        token=token
+    )
+    if not updated:
+        CatalogueRevision.objects.update_or_create(
+            id=CatalogueRevision.SINGLETON_ID, defaults={"token": token}
+        )
+
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+@dataclass
+class LoadCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+
+@dataclass
+class LoadReport:
+    """How many entries of each kind a load created, updated or left unchanged."""
+
+    agencies: LoadCounts = field(default_factory=LoadCounts)
+    life_events: LoadCounts = field(default_factory=LoadCounts)
+    services: LoadCounts = field(default_factory=LoadCounts)
+
+    def lines(self) -> list[str]:
+        return [
+            f"{label}: {counts.created} created, {counts.updated} updated, "
+            f"{counts.unchanged} unchanged"
+            for label, counts in (
+                ("agencies", self.agencies),
+                ("life events", self.life_events),
+                ("services", self.services),
+            )
+        ]
+
+
+def catalogue_load_file(*, path: Path = DEMO_CATALOGUE) -> LoadReport:
+    """Load a YAML catalogue file; see ``catalogue_load``."""
+    return _load(catalogue_data_read(path))
+
+
+def catalogue_load(*, data: Mapping[str, Any]) -> LoadReport:
+    """Create or update agencies, life events and services from a parsed catalogue document.
+
+    All or nothing: any problem raises ``CatalogueDataError`` naming each entry and field, and
+    nothing is written.
+    """
+    return _load(catalogue_data_parse(data))
+
+
+@transaction.atomic
+def _load(data: CatalogueData) -> LoadReport:
+    report = LoadReport()
+    changes: list[bool] = []
+    reset = _bumps_deferred.set(changes)
+    try:
+        agencies = _upsert_agencies(data.agencies, report.agencies)
+        life_events = _upsert_life_events(data.life_events, report.life_events)
+        _check_references(data.services, agencies, life_events)
+        _upsert_services(data.services, agencies, life_events, report.services)
+    finally:
+        _bumps_deferred.reset(reset)
+    if changes:
+        catalogue_revision_bump()
+    return report
+
+
+def _upsert_agencies(records: tuple[AgencyRecord, ...], counts: LoadCounts) -> dict[str, Agency]:
+    existing = {agency.slug: agency for agency in Agency.objects.all()}
+    for record in records:
+        values = {"name": record.name, "description": record.description, "website": record.website}
+        agency, outcome = _upsert(Agency, existing.get(record.slug), record, values)
+        existing[record.slug] = agency
+        counts.add(outcome)
+    return existing
+
+
+def _upsert_life_events(
+    records: tuple[LifeEventRecord, ...], counts: LoadCounts
+) -> dict[str, LifeEvent]:
+    existing = {event.slug: event for event in LifeEvent.objects.all()}
+    for record in records:
+        values = {"title": record.title, "summary": record.summary, "order": record.order}
+        event, outcome = _upsert(LifeEvent, existing.get(record.slug), record, values)
+        existing[record.slug] = event
+        counts.add(outcome)
+    return existing
+
+
+def _check_references(
+    records: tuple[ServiceRecord, ...],
+    agencies: Mapping[str, Agency],
+    life_events: Mapping[str, LifeEvent],
+) -> None:
+    problems = []
+    for record in records:
+        if record.agency not in agencies:
+            problems.append(f"{record.where}: agency: no agency has the slug {record.agency!r}")
+        for slug in record.life_events:
+            if slug not in life_events:
+                problems.append(f"{record.where}: life_events: no life event has the slug {slug!r}")
+    if problems:
+        raise CatalogueDataError(problems)
+
+
+def _upsert_services(
+    records: tuple[ServiceRecord, ...],
+    agencies: Mapping[str, Agency],
+    life_events: Mapping[str, LifeEvent],
+    counts: LoadCounts,
+) -> None:
+    existing = {
+        service.slug: service for service in Service.objects.prefetch_related("life_events")
+    }
+    for record in records:
+        current = existing.get(record.slug)
+        owned = current is not None and current.has_definition
+        values = _service_values(record, agencies, owned_by_definition=owned)
+        service, outcome = _upsert(Service, current, record, values)
+        wanted = {life_events[slug].pk for slug in record.life_events}
+        if _set_life_events(service, wanted, created=outcome == CREATED) and outcome == UNCHANGED:
+            outcome = UPDATED
+        counts.add(outcome)
+
+
+def _service_values(
+    record: ServiceRecord, agencies: Mapping[str, Agency], *, owned_by_definition: bool
+) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "title": record.title,
+        "summary": record.summary,
+        "keywords": record.keywords,
+        "agency_id": agencies[record.agency].pk,
+        "level_of_assurance": record.level_of_assurance,
+        "status": record.status,
+        "popular_rank": record.popular_rank,
+    }
+    if owned_by_definition:
+        values = {
+            name: value for name, value in values.items() if name not in DEFINITION_OWNED_FIELDS
+        }
+    return values
+
+
+def _set_life_events(service: Service, wanted: set[Any], *, created: bool) -> bool:
+    current = set() if created else {event.pk for event in service.life_events.all()}
+    if current == wanted:
+        return False
+    service.life_events.set(wanted)
+    return True
+
+
+def _upsert(
+    model: type[ModelT], instance: ModelT | None, record: _Record, values: dict[str, Any]
+) -> tuple[ModelT, str]:
+    """Create the entry or change the fields that differ; say which happened."""
+    if instance is None:
+        instance = model(slug=record.slug, **values)
+        _save(instance, record.where, update_fields=None)
+        return instance, CREATED
+    differing = [name for name, value in values.items() if getattr(instance, name) != value]
+    if not differing:
+        return instance, UNCHANGED
+    for name in differing:
+        setattr(instance, name, values[name])
+    _save(instance, record.where, update_fields=[*differing, "updated_at"])
+    return instance, UPDATED
+
+
+def _save(instance: models.Model, where: str, *, update_fields: list[str] | None) -> None:
+    # Slugs are unique within the file and matched against the database, and the agency was
+    # looked up by slug, so the checks that would each cost a query are skipped.
+    try:
+        instance.full_clean(exclude=["agency"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise CatalogueDataError(
+            [
+                f"{where}: {name}: {message}"
+                for name, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        ) from exc
+    instance.save(update_fields=update_fields)

@@ -1,0 +1,80 @@
+"""The catalogue admin: one box per language, and saving refreshes every process's catalogue."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from onegate.catalogue.models import Service
+from onegate.catalogue.selectors import catalogue_current
+from onegate.catalogue.services import LoadReport
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client_with_catalogue(demo_catalogue: LoadReport, client: Client) -> Client:
+    user = User.objects.create_superuser("catalogue-admin", "admin@example.gov", "password")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("model", ["agency", "lifeevent", "service"])
+def test_lists_and_forms_open(admin_client_with_catalogue: Client, model: str) -> None:
+    assert admin_client_with_catalogue.get(f"/admin/catalogue/{model}/").status_code == 200
+    assert admin_client_with_catalogue.get(f"/admin/catalogue/{model}/add/").status_code == 200
+
+
+def service_form(service: Service, **changes: str) -> dict[str, str]:
+    data = {
+        "slug": service.slug,
+        "title_en": service.title["en"],
+        "title_th": service.title["th"],
+        "summary_en": service.summary["en"],
+        "summary_th": service.summary["th"],
+        "keywords_en": "\n".join(service.keywords["en"]),
+        "keywords_th": "\n".join(service.keywords["th"]),
+        "agency": str(service.agency_id),
+        "level_of_assurance": service.level_of_assurance,
+        "status": service.status,
+        "popular_rank": str(service.popular_rank or ""),
+    }
+    return data | changes
+
+
+def test_editing_a_title_shows_on_the_site_at_once(admin_client_with_catalogue: Client) -> None:
+    service = Service.objects.get(slug="vehicle-tax")
+    catalogue_current()  # warm the in-memory catalogue with the old title
+    form = service_form(service, title_th="ต่อภาษีรถประจำปี", keywords_en="car tax\nroad tax\n\n")
+
+    response = admin_client_with_catalogue.post(
+        f"/admin/catalogue/service/{service.pk}/change/", form
+    )
+
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert service.title == {"en": "Pay vehicle tax", "th": "ต่อภาษีรถประจำปี"}
+    assert service.keywords["en"] == ["car tax", "road tax"]
+    entry = catalogue_current().service("vehicle-tax")
+    assert entry is not None
+    assert entry.title["th"] == "ต่อภาษีรถประจำปี"
+
+
+def test_a_missing_thai_title_is_refused(admin_client_with_catalogue: Client) -> None:
+    service = Service.objects.get(slug="vehicle-tax")
+    form = service_form(service, title_th="")
+    response = admin_client_with_catalogue.post(
+        f"/admin/catalogue/service/{service.pk}/change/", form
+    )
+    assert response.status_code == 200  # the form again, with an error
+    service.refresh_from_db()
+    assert service.title["th"] == "ชำระภาษีรถประจำปี"
+
+
+def test_definition_owned_fields_are_read_only(admin_client_with_catalogue: Client) -> None:
+    service = Service.objects.get(slug="vehicle-tax")
+    Service.objects.filter(pk=service.pk).update(has_definition=True)
+    html = admin_client_with_catalogue.get(f"/admin/catalogue/service/{service.pk}/change/").content
+    assert b'name="title_en"' not in html
+    assert b'name="keywords_en"' in html
