@@ -13,6 +13,9 @@ import os
 import pytest
 from django.db import connection
 
+# Lets SQLite transactional tests flush the append-only audit table (see the plugin).
+pytest_plugins = ["onegate.audit.tests.plugin"]
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

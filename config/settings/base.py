@@ -142,6 +142,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Catalogue: how often a process checks whether another process changed the catalogue (seconds;
+# 0 checks on every request). Changes made in the same process show at once.
+CATALOGUE_REVISION_CHECK_SECONDS = env.float("CATALOGUE_REVISION_CHECK_SECONDS", default=1.0)
+
 # Audit: rows left without a place in the hash chain longer than this are reported.
 AUDIT_UNCHAINED_ALERT_SECONDS = env.int("AUDIT_UNCHAINED_ALERT_SECONDS", default=60)
 
