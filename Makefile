@@ -49,7 +49,7 @@ run: install assets translations-compile var/secret_key
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py demo_setup
 	@DJANGO_SETTINGS_MODULE=config.settings.local PORT=$(PORT) $(PY) manage.py demo_banner
 	DJANGO_SETTINGS_MODULE=config.settings.local PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
-		exec $(VENV)/bin/honcho --no-prefix start --procfile Procfile --port $(PORT)
+		exec $(VENV)/bin/honcho start --procfile Procfile --port $(PORT)
 
 ## test: the whole suite (SQLite unless DATABASE_URL says otherwise; browser tests need chromium)
 test: install assets translations-compile chromium
