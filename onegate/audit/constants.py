@@ -44,6 +44,14 @@ class RegistryAction(StrEnum):
     TRAVEL_DOCUMENT_LOOKED_UP = "registries.travel_document_looked_up"
 
 
+class CatalogueAction(StrEnum):
+    """Changes to the service catalogue: data files loaded, records edited by staff."""
+
+    LOADED = "catalogue.loaded"
+    RECORD_SAVED = "catalogue.record_saved"
+    RECORD_DELETED = "catalogue.record_deleted"
+
+
 class DefinitionAction(StrEnum):
     """Service definitions and their versions."""
 
@@ -92,6 +100,7 @@ class AuditLogAction(StrEnum):
 ACTION_GROUPS = (
     IdentityAction,
     RegistryAction,
+    CatalogueAction,
     DefinitionAction,
     CaseAction,
     CredentialAction,
@@ -103,6 +112,7 @@ ACTION_GROUPS = (
 AuditAction: TypeAlias = (
     IdentityAction
     | RegistryAction
+    | CatalogueAction
     | DefinitionAction
     | CaseAction
     | CredentialAction

@@ -18,7 +18,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onegate.catalogue.models import Agency, LifeEvent, Service
-from onegate.catalogue.services import DEFINITION_OWNED_FIELDS
+from onegate.catalogue.services import (
+    DEFINITION_OWNED_FIELDS,
+    catalogue_record_delete,
+    catalogue_record_save,
+)
 from onegate.catalogue.validators import LANGUAGE_NAMES
 from onegate.core.languages import SUPPORTED, pick
 
@@ -95,7 +99,22 @@ class KeywordsField(forms.MultiValueField):
 
 
 class TranslatedAdmin(admin.ModelAdmin):
-    """Language boxes for the translated-text fields of a catalogue model."""
+    """Language boxes for the translated-text fields of a catalogue model; saves are audited."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        catalogue_record_save(
+            actor=request.user,
+            record=obj,
+            changed_fields=list(form.changed_data),
+            save=lambda: super(TranslatedAdmin, self).save_model(request, obj, form, change),
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        catalogue_record_delete(actor=request.user, record=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for record in queryset:
+            catalogue_record_delete(actor=request.user, record=record)
 
     def formfield_for_dbfield(
         self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any

@@ -17,9 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from onegate.audit.constants import CatalogueAction
+from onegate.audit.services import audit_record
 from onegate.catalogue.datafile import (
     AgencyRecord,
     CatalogueData,
@@ -37,10 +41,13 @@ __all__ = [
     "LoadReport",
     "catalogue_load",
     "catalogue_load_file",
+    "catalogue_record_delete",
+    "catalogue_record_save",
     "catalogue_revision_bump",
 ]
 
 ModelT = TypeVar("ModelT", bound=models.Model)
+Actor = AbstractBaseUser | AnonymousUser | None
 
 
 class _Record(Protocol):
@@ -102,6 +109,16 @@ class LoadReport:
     life_events: LoadCounts = field(default_factory=LoadCounts)
     services: LoadCounts = field(default_factory=LoadCounts)
 
+    def as_payload(self) -> dict[str, dict[str, int]]:
+        return {
+            kind: {"created": c.created, "updated": c.updated, "unchanged": c.unchanged}
+            for kind, c in (
+                ("agencies", self.agencies),
+                ("life_events", self.life_events),
+                ("services", self.services),
+            )
+        }
+
     def lines(self) -> list[str]:
         return [
             f"{label}: {counts.created} created, {counts.updated} updated, "
@@ -114,22 +131,22 @@ class LoadReport:
         ]
 
 
-def catalogue_load_file(*, path: Path = DEMO_CATALOGUE) -> LoadReport:
+def catalogue_load_file(*, path: Path = DEMO_CATALOGUE, actor: Actor = None) -> LoadReport:
     """Load a YAML catalogue file; see ``catalogue_load``."""
-    return _load(catalogue_data_read(path))
+    return _load(catalogue_data_read(path), actor=actor, source=path.name)
 
 
-def catalogue_load(*, data: Mapping[str, Any]) -> LoadReport:
+def catalogue_load(*, data: Mapping[str, Any], actor: Actor = None) -> LoadReport:
     """Create or update agencies, life events and services from a parsed catalogue document.
 
     All or nothing: any problem raises ``CatalogueDataError`` naming each entry and field, and
     nothing is written.
     """
-    return _load(catalogue_data_parse(data))
+    return _load(catalogue_data_parse(data), actor=actor, source="data")
 
 
 @transaction.atomic
-def _load(data: CatalogueData) -> LoadReport:
+def _load(data: CatalogueData, *, actor: Actor, source: str) -> LoadReport:
     report = LoadReport()
     changes: list[bool] = []
     reset = _bumps_deferred.set(changes)
@@ -142,7 +159,46 @@ def _load(data: CatalogueData) -> LoadReport:
         _bumps_deferred.reset(reset)
     if changes:
         catalogue_revision_bump()
+        audit_record(
+            actor=actor,
+            action=CatalogueAction.LOADED,
+            subject_type="catalogue",
+            subject_id=source,
+            purpose="load catalogue data",
+            payload=report.as_payload(),
+        )
     return report
+
+
+@transaction.atomic
+def catalogue_record_save(
+    *, actor: Actor, record: Agency | LifeEvent | Service, changed_fields: list[str], save: Any
+) -> None:
+    """Save a catalogue record edited by staff (``save`` does the write, e.g. the admin form's)."""
+    save()
+    audit_record(
+        actor=actor,
+        action=CatalogueAction.RECORD_SAVED,
+        subject_type=f"catalogue.{type(record).__name__.lower()}",
+        subject_id=record.pk,
+        purpose="catalogue administration",
+        payload={"slug": record.slug, "changed_fields": sorted(changed_fields)},
+    )
+
+
+@transaction.atomic
+def catalogue_record_delete(*, actor: Actor, record: Agency | LifeEvent | Service) -> None:
+    """Delete a catalogue record, recording who did it."""
+    subject_id, slug = record.pk, record.slug
+    record.delete()
+    audit_record(
+        actor=actor,
+        action=CatalogueAction.RECORD_DELETED,
+        subject_type=f"catalogue.{type(record).__name__.lower()}",
+        subject_id=subject_id,
+        purpose="catalogue administration",
+        payload={"slug": slug},
+    )
 
 
 def _upsert_agencies(records: tuple[AgencyRecord, ...], counts: LoadCounts) -> dict[str, Agency]:

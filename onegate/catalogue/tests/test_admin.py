@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from onegate.audit.models import AuditEvent
 from onegate.catalogue.models import Service
 from onegate.catalogue.selectors import catalogue_current
 from onegate.catalogue.services import LoadReport
@@ -78,3 +79,22 @@ def test_definition_owned_fields_are_read_only(admin_client_with_catalogue: Clie
     html = admin_client_with_catalogue.get(f"/admin/catalogue/service/{service.pk}/change/").content
     assert b'name="title_en"' not in html
     assert b'name="keywords_en"' in html
+
+
+def test_staff_edits_and_deletions_are_audited(admin_client_with_catalogue: Client) -> None:
+    # given a service edited, then deleted, by a member of staff
+    service = Service.objects.get(slug="vehicle-tax")
+    form = service_form(service, title_th="ต่อภาษีรถประจำปี")
+    admin_client_with_catalogue.post(f"/admin/catalogue/service/{service.pk}/change/", form)
+    admin_client_with_catalogue.post(
+        f"/admin/catalogue/service/{service.pk}/delete/", {"post": "yes"}
+    )
+
+    # then the audit log says who did what to which record
+    events = AuditEvent.objects.filter(subject_id=str(service.pk)).order_by("created_at")
+    assert [e.action for e in events] == ["catalogue.record_saved", "catalogue.record_deleted"]
+    staff = User.objects.get(username="catalogue-admin")
+    assert {e.actor_id for e in events} == {str(staff.pk)}
+    assert events[0].payload["slug"] == "vehicle-tax"
+    assert "title" in events[0].payload["changed_fields"]
+    assert not Service.objects.filter(slug="vehicle-tax").exists()

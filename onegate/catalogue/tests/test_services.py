@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
+from onegate.audit.models import AuditEvent
 from onegate.catalogue.models import Agency, LifeEvent, Service
 from onegate.catalogue.selectors import catalogue_revision_token
 from onegate.catalogue.services import (
@@ -148,3 +149,22 @@ def test_every_kind_of_change_moves_the_revision() -> None:
         before = catalogue_revision_token()
         make()
         assert catalogue_revision_token() != before, change
+
+
+def test_a_load_that_changes_the_catalogue_is_audited_once(demo_document: dict[str, Any]) -> None:
+    catalogue_load(data=demo_document)
+    catalogue_load(data=demo_document)  # unchanged: nothing to record
+
+    events = AuditEvent.objects.filter(action="catalogue.loaded")
+    assert events.count() == 1
+    event = events.get()
+    assert event.actor_type == "system"
+    assert event.payload["services"]["created"] == Service.objects.count()
+
+
+def test_a_refused_load_leaves_no_audit_record(demo_document: dict[str, Any]) -> None:
+    broken = copy.deepcopy(demo_document)
+    broken["services"][0]["title"] = {"en": "No Thai"}
+    with pytest.raises(CatalogueDataError):
+        catalogue_load(data=broken)
+    assert not AuditEvent.objects.exists()
