@@ -179,11 +179,15 @@ def catalogue_record_save(
     audit_record(
         actor=actor,
         action=CatalogueAction.RECORD_SAVED,
-        subject_type=f"catalogue.{type(record).__name__.lower()}",
+        subject_type=_subject_type(record),
         subject_id=record.pk,
         purpose="catalogue administration",
         payload={"slug": record.slug, "changed_fields": sorted(changed_fields)},
     )
+
+
+def _subject_type(record: models.Model) -> str:
+    return f"catalogue.{type(record).__name__.lower()}"
 
 
 @transaction.atomic
@@ -194,7 +198,7 @@ def catalogue_record_delete(*, actor: Actor, record: Agency | LifeEvent | Servic
     audit_record(
         actor=actor,
         action=CatalogueAction.RECORD_DELETED,
-        subject_type=f"catalogue.{type(record).__name__.lower()}",
+        subject_type=_subject_type(record),
         subject_id=subject_id,
         purpose="catalogue administration",
         payload={"slug": slug},
