@@ -37,7 +37,7 @@ frontend/dist/.built: node_modules/.installed frontend/build.mjs $(shell find fr
 	touch $@
 
 translations-compile: $(VENV)/.synced
-	$(PY) manage.py translations compile
+	$(PY) -m onegate.core.translations compile
 
 var/secret_key: | $(VENV)/.synced
 	mkdir -p var
@@ -77,8 +77,8 @@ format: install
 
 ## messages: re-extract every translatable string into the Thai catalogues, then compile them
 messages: install
-	$(PY) manage.py translations update
-	$(PY) manage.py translations compile
+	$(PY) -m onegate.core.translations update
+	$(PY) -m onegate.core.translations compile
 
 ## bench: load the production server with wrk; results go into docs/benchmarks.md by hand
 bench: install assets translations-compile

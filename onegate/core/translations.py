@@ -7,6 +7,7 @@ merges them at run time. Source strings are English, so English needs no catalog
 from __future__ import annotations
 
 import io
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,3 +145,34 @@ def _translated(string: str | tuple[str, ...] | list[str] | None) -> bool:
     if isinstance(string, str):
         return bool(string.strip())
     return all(part.strip() for part in string)
+
+
+def main(argv: list[str]) -> int:
+    """``python -m onegate.core.translations update|compile|check [app ...]``, without Django
+    settings, so a fresh checkout can build its catalogues before any secret exists."""
+    if not argv or argv[0] not in ("update", "compile", "check"):
+        sys.stderr.write(
+            "usage: python -m onegate.core.translations update|compile|check [app ...]\n"
+        )
+        return 2
+    action, wanted = argv[0], set(argv[1:])
+    apps = [app for app in app_dirs() if not wanted or app.name in wanted]
+    if action == "update":
+        for app in apps:
+            for path in update(app):
+                sys.stdout.write(f"updated {path.relative_to(PACKAGE_DIR)}\n")
+    elif action == "compile":
+        sys.stdout.write(f"compiled {len(compile_all())} catalogues\n")
+    else:
+        problems = [problem for app in apps for problem in check(app)]
+        for problem in problems:
+            sys.stdout.write(f"{problem}\n")
+        if problems:
+            sys.stderr.write(f"{len(problems)} messages lack a translation\n")
+            return 1
+        sys.stdout.write("every message is translated\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
