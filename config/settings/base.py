@@ -154,7 +154,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        # Exception messages and tracebacks can quote personal data (a task's arguments, a
+        # query's values): logs keep the exception's class, never its message.
+        "no_exception_details": {"()": "onegate.core.logfilters.ExceptionClassOnly"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_exception_details"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request errors are logged without request bodies or query strings (personal data).
