@@ -13,8 +13,16 @@ import os
 import pytest
 from django.db import connection
 
+from onegate.core import translations
+
 # Lets SQLite transactional tests flush the append-only audit table (see the plugin).
 pytest_plugins = ["onegate.audit.tests.plugin"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the Thai catalogues first, so a bare ``pytest`` on a fresh clone sees Thai too."""
+    translations.compile_all()
+
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -15,7 +15,18 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+
+class CheckedEnv(environ.Env):
+    """``environ.Env`` whose bad values name their variable instead of raising a bare ValueError."""
+
+    def get_value(self, var: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().get_value(var, *args, **kwargs)
+        except (ValueError, TypeError) as exc:
+            raise ImproperlyConfigured(f"{var}: {type(exc).__name__}: {exc}") from exc
+
+
+env = CheckedEnv()
 
 SUPPORTED_DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
 

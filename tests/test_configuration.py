@@ -45,6 +45,21 @@ def test_a_bad_database_url_stops_start_up_with_one_line_naming_it(url, expected
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    "variable",
+    ["AUDIT_UNCHAINED_ALERT_SECONDS", "CATALOGUE_REVISION_CHECK_SECONDS", "SECURE_HSTS_SECONDS"],
+)
+def test_a_bad_number_stops_start_up_with_one_line_naming_it(variable):
+    result = manage(
+        "check", DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY="x" * 40,
+        **{variable: "not-a-number"},
+    )  # fmt: skip
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"onegate: configuration error: {variable}:")
+
+
 def test_an_unreachable_database_is_one_line_too():
     result = manage(
         "migrate", DATABASE_URL="postgres://nobody@127.0.0.1:1/none", SECRET_KEY="x" * 40

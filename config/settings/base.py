@@ -96,11 +96,19 @@ TASKS = {
     }
 }
 
-AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []
+# NIST SP 800-63B style: length and a list of common passwords, no composition rules. The
+# Identity work adds the breached-password list and passkeys.
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("th", _("Thai"))]
-LOCALE_PATHS = [BASE_DIR / "onegate" / "locale"]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True

@@ -16,9 +16,3 @@ STORAGES = {
 # Rolled-back test transactions must never leave a stale catalogue in memory.
 CATALOGUE_REVISION_CHECK_SECONDS = 0.0
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "audit"],
-    }
-}

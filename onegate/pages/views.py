@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -11,11 +13,14 @@ from django.views.decorators.http import require_safe
 
 INFORMATION_PAGES = {"accessibility", "privacy", "cookies"}
 
+# The date the accessibility statement was last prepared (WCAG statements must say when).
+STATEMENT_PREPARED = dt.date(2026, 11, 25)
+
 
 @require_safe
 @cache_control(max_age=300, public=True)
 def information(request: HttpRequest, *, page: str) -> HttpResponse:
-    return render(request, f"pages/{page}.html")
+    return render(request, f"pages/{page}.html", {"statement_prepared": STATEMENT_PREPARED})
 
 
 ERRORS = {

@@ -20,7 +20,7 @@ from django.core.management import call_command
 
 from conftest import skip_or_fail
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -44,7 +44,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+    if not Path(CHROMIUM).exists():
         skip_or_fail(f"Chromium not found at {CHROMIUM}: run `make test` as root to install it")
     # Playwright's sync API runs an event loop in this thread; the Django test database calls
     # made by fixtures alongside it are still synchronous and safe.

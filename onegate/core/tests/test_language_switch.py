@@ -75,3 +75,18 @@ def test_machine_endpoints_are_never_redirected_by_language(client):
     response = client.get("/healthz", HTTP_ACCEPT_LANGUAGE="th")
     assert response.status_code == 200
     assert COOKIE not in response.cookies
+
+
+@pytest.mark.parametrize("path", ["//evil.example/", "//evil.example/th/", "/%2F%2Fevil.example/"])
+def test_the_switch_never_points_off_the_site(client, path):
+    body = client.get(path).content.decode()
+    assert "evil.example" not in re.findall(r'class="og-header__language"[^>]*', body)[0]
+    assert 'href="/th/"' in body
+
+
+def test_on_a_thai_page_that_does_not_exist_the_switch_leads_to_the_english_home(client):
+    response = client.get("/th/no-such-page/")
+    assert response.status_code == 404
+    link = re.search(r'<a href="([^"]*)" class="og-header__language"', response.content.decode())
+    assert link is not None
+    assert link.group(1) == "/"

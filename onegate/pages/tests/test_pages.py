@@ -19,6 +19,14 @@ def test_information_pages_render_in_both_languages(client, page, prefix):
     assert "/accessibility/" in body and "/privacy/" in body and "/cookies/" in body  # footer
 
 
+@pytest.mark.parametrize(
+    ("path", "date"),
+    [("/accessibility/", "25 November 2026"), ("/th/accessibility/", "25 พฤศจิกายน 2569")],
+)
+def test_the_accessibility_statement_is_dated_in_each_language(client, path, date):
+    assert date in client.get(path).content.decode()
+
+
 def test_cookies_page_lists_every_cookie_the_site_sets(client):
     body = client.get("/cookies/").content.decode()
     for name in ("onegate_language", "csrftoken", "sessionid"):
