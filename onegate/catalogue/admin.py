@@ -2,7 +2,8 @@
 
 Translated text is stored as ``{"en": ..., "th": ...}`` maps; the admin shows an English and a
 Thai box for each instead of raw JSON, and keywords one per line. For a service whose published
-definition owns its title, summary, agency, level and status, those fields are read-only here.
+definition owns its title, summary, agency, level and status, those fields are read-only here; a
+service without one cannot be set live (``Service.clean`` says why on the form).
 Saving through the admin changes the catalogue revision (see ``signals``), so every process
 picks the change up on its next request.
 """

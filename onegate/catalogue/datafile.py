@@ -4,6 +4,9 @@ The file is read and checked completely before anything is written, and every pr
 reported at once, each naming its entry and field, e.g.
 ``services[3] "renew-driving-licence": title: The Thai text is empty.`` so the person editing
 the file can fix them all in one go. See ``data/demo_catalogue.yaml`` for the shape.
+
+A file lists services as coming soon or retired, never live: a service goes live only when its
+service definition is published (``services.catalogue_service_publish``).
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ SERVICE_FIELDS = {
     "slug", "title", "summary", "keywords", "agency", "life_events",
     "level_of_assurance", "status", "popular",
 }  # fmt: skip
+# A file may not say live: a service goes live when its definition is published.
+FILE_STATUSES = [ServiceStatus.COMING_SOON.value, ServiceStatus.RETIRED.value]
 
 
 class CatalogueDataError(Exception):
@@ -285,7 +290,20 @@ def _service(reader: EntryReader) -> ServiceRecord:
         level_of_assurance=reader.choice(
             "level_of_assurance", LevelOfAssurance.values, LevelOfAssurance.SUBSTANTIAL
         ),
-        status=reader.choice("status", ServiceStatus.values, ServiceStatus.COMING_SOON),
+        status=_file_status(reader),
         popular_rank=reader.whole_number("popular", default=None, minimum=1),
         where=reader.where,
     )
+
+
+def _file_status(reader: EntryReader) -> str:
+    # Only publishing a service definition makes a service live: a file that could would offer
+    # "Start now" with nothing behind it.
+    if reader.entry.get("status") == ServiceStatus.LIVE:
+        reader.problem(
+            "status",
+            "'live' cannot be set in a catalogue file: a service goes live when its definition "
+            "is published; use coming_soon",
+        )
+        return ServiceStatus.COMING_SOON
+    return reader.choice("status", FILE_STATUSES, ServiceStatus.COMING_SOON)

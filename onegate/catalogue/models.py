@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from onegate.catalogue.constants import LevelOfAssurance, ServiceStatus
@@ -68,12 +70,19 @@ class LifeEvent(TimestampedModel):
         return pick(self.title, "en") if isinstance(self.title, dict) else self.slug
 
 
+LIVE_NEEDS_DEFINITION = _(
+    "A service goes live when its service definition is published. Until then, choose Coming soon."
+)
+
+
 class Service(TimestampedModel):
     """A government service people can find, read about and (when live) start online.
 
     Until a service definition is published for it (``has_definition``), the catalogue entry is
-    all there is. Once one is, the definition owns the title, summary, agency and level of
-    assurance; the catalogue keeps keywords, life events and the popular-services position.
+    all there is and the service cannot be live: people could press "Start now" and find nothing
+    to fill in. Publishing the definition (``services.catalogue_service_publish``) makes it live;
+    from then on the definition owns the title, summary, agency and level of assurance, and the
+    catalogue keeps keywords, life events and the popular-services position.
     """
 
     slug = models.SlugField(
@@ -125,9 +134,26 @@ class Service(TimestampedModel):
         ordering = ("slug",)
         verbose_name = _("service")
         verbose_name_plural = _("services")
+        constraints = [
+            # The database keeps the rule whoever writes; ``clean`` explains it to staff.
+            models.CheckConstraint(
+                condition=~Q(status=ServiceStatus.LIVE) | Q(has_definition=True),
+                name="catalogue_service_live_needs_definition",
+                violation_error_code="live_without_definition",
+                violation_error_message=LIVE_NEEDS_DEFINITION,
+            ),
+        ]
 
     def __str__(self) -> str:
         return pick(self.title, "en") if isinstance(self.title, dict) else self.slug
+
+    def clean(self) -> None:
+        # The check constraint alone would not reach the admin form: ``has_definition`` is
+        # read-only there, and Django skips a constraint whose fields a form leaves out.
+        if self.status == ServiceStatus.LIVE and not self.has_definition:
+            raise ValidationError(
+                {"status": ValidationError(LIVE_NEEDS_DEFINITION, code="live_without_definition")}
+            )
 
 
 class CatalogueRevision(models.Model):

@@ -1,4 +1,4 @@
-"""Writes to the catalogue: loading a catalogue data file and marking the catalogue as changed.
+"""Writes to the catalogue: loading a data file, publishing a service, marking it as changed.
 
 ``catalogue_load`` is idempotent: entries are matched by slug, created when new, updated only
 where a field differs, and left alone when equal, so loading the same file twice changes
@@ -6,6 +6,10 @@ nothing. Entries in the database but not in the file are kept (another file, the
 published definition may own them). For services that have a published definition, the
 definition owns title, summary, agency, level of assurance and status, so the file only sets
 keywords, life events and the popular-services position.
+
+``catalogue_service_publish`` is the one way a service goes live: publishing its service
+definition creates or updates the entry from the definition and opens it. Services without a
+definition stay catalogue-only, coming soon (the database refuses a live one).
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 
 from onegate.audit.constants import CatalogueAction
 from onegate.audit.services import audit_record
+from onegate.catalogue.constants import ServiceStatus
 from onegate.catalogue.datafile import (
     AgencyRecord,
     CatalogueData,
@@ -44,6 +50,7 @@ __all__ = [
     "catalogue_record_delete",
     "catalogue_record_save",
     "catalogue_revision_bump",
+    "catalogue_service_publish",
 ]
 
 ModelT = TypeVar("ModelT", bound=models.Model)
@@ -184,6 +191,72 @@ def catalogue_record_save(
         purpose="catalogue administration",
         payload={"slug": record.slug, "changed_fields": sorted(changed_fields)},
     )
+
+
+UNKNOWN_AGENCY = _(
+    "No agency has the slug “%(slug)s”. Add the agency to the catalogue before publishing "
+    "the service."
+)
+
+
+@transaction.atomic
+def catalogue_service_publish(
+    *,
+    actor: Actor,
+    slug: str,
+    title: Mapping[str, str],
+    summary: Mapping[str, str],
+    agency_slug: str,
+    level_of_assurance: str,
+) -> Service:
+    """Open a service whose definition has just been published: create or update its entry.
+
+    The definition is the source of truth for title, summary, agency and level of assurance, so
+    they are copied from it; keywords, life events and the popular position stay the catalogue's.
+    The service becomes live and ``has_definition`` is set, so catalogue files and the admin stop
+    changing what the definition owns. Raises ``ValidationError``, writing nothing, when the
+    agency is unknown or a value is invalid (a title without Thai, an unknown level).
+    """
+    agency = _agency_for_publishing(agency_slug)
+    service = Service.objects.select_for_update().filter(slug=slug).first()
+    created = service is None
+    if service is None:
+        service = Service(slug=slug)
+    values = {
+        "title": dict(title),
+        "summary": dict(summary),
+        "agency_id": agency.pk,
+        "level_of_assurance": str(level_of_assurance),
+        "has_definition": True,
+        "status": ServiceStatus.LIVE,
+    }
+    changed = [name for name, value in values.items() if created or getattr(service, name) != value]
+    for name in changed:
+        setattr(service, name, values[name])
+    service.full_clean()
+    if changed:  # saving tells every process to refresh its catalogue (see ``signals``)
+        service.save(update_fields=None if created else [*changed, "updated_at"])
+    audit_record(
+        actor=actor,
+        action=CatalogueAction.RECORD_SAVED,
+        subject_type=_subject_type(service),
+        subject_id=service.pk,
+        purpose="publish service definition",
+        payload={
+            "slug": slug,
+            "created": created,
+            "changed_fields": sorted(name.removesuffix("_id") for name in changed),
+        },
+    )
+    return service
+
+
+def _agency_for_publishing(slug: str) -> Agency:
+    agency = Agency.objects.filter(slug=slug).first()
+    if agency is None:
+        problem = ValidationError(UNKNOWN_AGENCY, code="unknown_agency", params={"slug": slug})
+        raise ValidationError({"agency": problem})
+    return agency
 
 
 def _subject_type(record: models.Model) -> str:

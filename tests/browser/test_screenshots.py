@@ -1,4 +1,8 @@
-"""Screenshots of the front door for people to look at (saved under test-artifacts/), and reflow."""
+"""Screenshots of the front door for people to look at (saved under test-artifacts/), and reflow.
+
+The travel authority is live (its definition published) and the child health card coming soon,
+so both kinds of service page are pictured.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from onegate.catalogue.tests.factories import definition_publish
 from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -18,11 +23,13 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshot
     [
         ("home", "/"),
         ("search", "/search/?q=driving"),
-        ("service", "/services/child-health-card/"),
+        ("service-live", "/services/electronic-travel-authority/"),
+        ("service-coming-soon", "/services/child-health-card/"),
         ("cookies", "/cookies/"),
     ],
 )
 def test_pages_render_without_horizontal_scrolling(open_page, name, path, language, width):
+    definition_publish("electronic-travel-authority")  # live, as its published definition makes it
     visit = open_page(LANGUAGE_PREFIX[language] + path, width=width)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     visit.page.screenshot(path=str(ARTIFACTS / f"{name}-{language}-{width}.png"), full_page=True)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import transaction
 
+from onegate.catalogue.models import Service
 from onegate.catalogue.services import DEMO_CATALOGUE, LoadReport, catalogue_load_file
 from onegate.catalogue.snapshot import Catalogue, catalogue_build
+from onegate.catalogue.tests.factories import definition_publish
 
 
 @pytest.fixture
@@ -29,3 +32,9 @@ def demo_snapshot(django_db_setup: None, django_db_blocker: Any) -> Catalogue:
         snapshot = catalogue_build()
         transaction.set_rollback(True)
     return snapshot
+
+
+@pytest.fixture
+def publish_definition(db: None) -> Callable[[str], Service]:
+    """``publish_definition(slug)``: open a catalogued service as publishing its definition will."""
+    return definition_publish

@@ -1,4 +1,9 @@
-"""Factories for catalogue records. ``ServiceFactory(coming_soon=True)``, ``(retired=True)``."""
+"""Factories for catalogue records. ``ServiceFactory(live=True)``, ``(retired=True)``.
+
+A service is coming soon unless it is made live, and live means its definition is published, so
+the ``live`` trait sets both (the database refuses one without the other). To open a service
+already in the catalogue the way the platform will, use ``definition_publish(slug)``.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from factory.django import DjangoModelFactory
 
 from onegate.catalogue.constants import LevelOfAssurance, ServiceStatus
 from onegate.catalogue.models import Agency, LifeEvent, Service
+from onegate.catalogue.services import catalogue_service_publish
 
 
 class AgencyFactory(DjangoModelFactory[Agency]):
@@ -49,10 +55,12 @@ class ServiceFactory(DjangoModelFactory[Service]):
     keywords = factory.LazyFunction(lambda: {"en": [], "th": []})
     agency = factory.SubFactory(AgencyFactory)
     level_of_assurance = LevelOfAssurance.SUBSTANTIAL
-    status = ServiceStatus.LIVE
+    status = ServiceStatus.COMING_SOON
+    has_definition = False
     popular_rank = None
 
     class Params:
+        live = factory.Trait(status=ServiceStatus.LIVE, has_definition=True)
         coming_soon = factory.Trait(status=ServiceStatus.COMING_SOON)
         retired = factory.Trait(status=ServiceStatus.RETIRED)
         popular = factory.Trait(popular_rank=1)
@@ -61,3 +69,17 @@ class ServiceFactory(DjangoModelFactory[Service]):
     def life_events(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             self.life_events.set(extracted)
+
+
+def definition_publish(slug: str) -> Service:
+    """Make a catalogued service live as publishing its service definition will, through
+    ``catalogue_service_publish``, with the title, summary, agency and level it already has."""
+    entry = Service.objects.select_related("agency").get(slug=slug)
+    return catalogue_service_publish(
+        actor=None,
+        slug=slug,
+        title=entry.title,
+        summary=entry.summary,
+        agency_slug=entry.agency.slug,
+        level_of_assurance=entry.level_of_assurance,
+    )

@@ -73,11 +73,44 @@ def test_a_missing_thai_title_is_refused(admin_client_with_catalogue: Client) ->
     assert service.title["th"] == "ชำระภาษีรถประจำปี"
 
 
+def test_staff_cannot_make_a_service_live_without_its_definition(
+    admin_client_with_catalogue: Client,
+) -> None:
+    service = Service.objects.get(slug="vehicle-tax")
+    form = service_form(service, status="live")
+
+    response = admin_client_with_catalogue.post(
+        f"/admin/catalogue/service/{service.pk}/change/", form
+    )
+
+    assert response.status_code == 200  # the form again, with the reason
+    assert (
+        "A service goes live when its service definition is published. "
+        "Until then, choose Coming soon." in response.content.decode()
+    )
+    service.refresh_from_db()
+    assert service.status == "coming_soon"
+
+
+def test_a_new_service_cannot_be_added_as_live(admin_client_with_catalogue: Client) -> None:
+    template = Service.objects.get(slug="vehicle-tax")
+    form = service_form(template, slug="pay-parking-fines", status="live")
+
+    response = admin_client_with_catalogue.post("/admin/catalogue/service/add/", form)
+
+    assert response.status_code == 200
+    assert "A service goes live when its service definition is published." in (
+        response.content.decode()
+    )
+    assert not Service.objects.filter(slug="pay-parking-fines").exists()
+
+
 def test_definition_owned_fields_are_read_only(admin_client_with_catalogue: Client) -> None:
     service = Service.objects.get(slug="vehicle-tax")
     Service.objects.filter(pk=service.pk).update(has_definition=True)
     html = admin_client_with_catalogue.get(f"/admin/catalogue/service/{service.pk}/change/").content
     assert b'name="title_en"' not in html
+    assert b'name="status"' not in html
     assert b'name="keywords_en"' in html
 
 

@@ -41,7 +41,7 @@ def a_document(**service: Any) -> dict[str, Any]:
                 "agency": "land-transport",
                 "life_events": ["driving"],
                 "level_of_assurance": "substantial",
-                "status": "live",
+                "status": "coming_soon",
                 "popular": 2,
                 **service,
             }
@@ -74,7 +74,7 @@ def test_missing_thai_title_names_the_entry_and_field() -> None:
     [
         ({"title": {"en": "Renew", "th": " "}}, "title: The Thai text is empty."),
         ({"summary": None}, "summary: is required"),
-        ({"status": "open"}, "status: 'open' is not one of live, coming_soon, retired"),
+        ({"status": "open"}, "status: 'open' is not one of coming_soon, retired"),
         ({"level_of_assurance": "medium"}, "level_of_assurance: 'medium' is not one of"),
         ({"popular": 0}, "popular: must be a whole number from 1"),
         ({"popular": "first"}, "popular: must be a whole number from 1"),
@@ -89,6 +89,25 @@ def test_each_bad_field_is_reported(override: dict[str, Any], expected: str) -> 
     assert len(problems) == 1
     assert problems[0].startswith("services[0]")
     assert expected in problems[0]
+
+
+def test_a_file_cannot_make_a_service_live() -> None:
+    assert problems_of(a_document(status="live")) == [
+        "services[0] \"renew-driving-licence\": status: 'live' cannot be set in a catalogue file: "
+        "a service goes live when its definition is published; use coming_soon"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "status"), [({}, "coming_soon"), ({"status": "retired"}, "retired")]
+)
+def test_a_file_lists_services_as_coming_soon_or_retired(
+    written: dict[str, Any], status: str
+) -> None:
+    document = a_document(**written)
+    if not written:
+        del document["services"][0]["status"]
+    assert catalogue_data_parse(document).services[0].status == status
 
 
 def test_all_problems_are_reported_together() -> None:

@@ -43,15 +43,22 @@ def test_the_promised_services_and_life_events_are_there(demo_catalogue: LoadRep
     assert set(LifeEvent.objects.values_list("slug", flat=True)) >= PROMISED_LIFE_EVENTS
 
 
-def test_the_demo_journeys_are_live(demo_catalogue: LoadReport) -> None:
-    live = set(Service.objects.filter(status=ServiceStatus.LIVE).values_list("slug", flat=True))
-    assert live == {
+def test_no_demo_service_is_live_before_its_definition_is_published(
+    demo_catalogue: LoadReport,
+) -> None:
+    assert not Service.objects.filter(status=ServiceStatus.LIVE).exists()
+    assert not Service.objects.filter(has_definition=True).exists()
+
+
+def test_the_demo_journeys_are_the_popular_services(demo_catalogue: LoadReport) -> None:
+    popular = Service.objects.filter(popular_rank__isnull=False).order_by("popular_rank")
+    assert list(popular.values_list("slug", flat=True)[:5]) == [
         "electronic-travel-authority",
-        "child-health-card",
         "renew-driving-licence",
         "tell-us-you-have-moved",
+        "child-health-card",
         "book-service-centre-appointment",
-    }
+    ]
 
 
 def test_every_text_is_written_in_thai(demo_catalogue: LoadReport) -> None:

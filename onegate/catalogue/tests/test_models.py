@@ -1,10 +1,14 @@
-"""Catalogue records: translated text must carry both languages, keywords must be word lists."""
+"""Catalogue records: translated text in both languages, keyword lists, live only if defined."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import translation
 
+from onegate.catalogue.constants import ServiceStatus
+from onegate.catalogue.models import Service
 from onegate.catalogue.tests.factories import AgencyFactory, LifeEventFactory, ServiceFactory
 from onegate.catalogue.validators import validate_keyword_map, validate_text_map
 
@@ -87,3 +91,45 @@ def test_service_primary_keys_are_uuids_and_slugs_are_unique() -> None:
     with pytest.raises(ValidationError) as raised:
         duplicate.full_clean()
     assert "slug" in raised.value.message_dict
+
+
+def test_the_database_refuses_a_live_service_without_a_definition() -> None:
+    agency = AgencyFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ServiceFactory(agency=agency, status=ServiceStatus.LIVE, has_definition=False)
+    service = ServiceFactory.create(agency=agency, live=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Service.objects.filter(pk=service.pk).update(has_definition=False)
+
+
+@pytest.mark.parametrize(
+    "status", [ServiceStatus.COMING_SOON, ServiceStatus.RETIRED, ServiceStatus.LIVE]
+)
+def test_a_service_with_a_definition_may_have_any_status(status: ServiceStatus) -> None:
+    ServiceFactory.create(status=status, has_definition=True).full_clean()
+
+
+def test_full_clean_explains_why_a_service_cannot_be_live_yet() -> None:
+    service = ServiceFactory.build(agency=AgencyFactory(), status=ServiceStatus.LIVE)
+    with pytest.raises(ValidationError) as raised:
+        service.full_clean()
+    assert raised.value.message_dict == {
+        "status": [
+            "A service goes live when its service definition is published. "
+            "Until then, choose Coming soon."
+        ]
+    }
+
+
+def test_services_are_coming_soon_unless_made_live() -> None:
+    assert ServiceFactory().status == ServiceStatus.COMING_SOON
+    live = ServiceFactory.create(live=True)
+    assert (live.status, live.has_definition) == (ServiceStatus.LIVE, True)
+
+
+def test_the_reason_is_translated() -> None:
+    service = ServiceFactory.build(agency=AgencyFactory(), status=ServiceStatus.LIVE)
+    with pytest.raises(ValidationError) as raised:
+        service.full_clean()
+    with translation.override("th"):
+        assert "เผยแพร่นิยามบริการ" in raised.value.message_dict["status"][0]

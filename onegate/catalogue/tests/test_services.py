@@ -1,4 +1,7 @@
-"""Loading the catalogue: idempotent, all or nothing, and it tells every process to refresh."""
+"""Writing the catalogue: loading is idempotent and all or nothing; publishing opens a service.
+
+Every write tells every process to refresh, and is audited.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +10,22 @@ from typing import Any
 
 import pytest
 import yaml
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 
 from onegate.audit.models import AuditEvent
+from onegate.catalogue.constants import LevelOfAssurance, ServiceStatus
 from onegate.catalogue.models import Agency, LifeEvent, Service
-from onegate.catalogue.selectors import catalogue_revision_token
+from onegate.catalogue.selectors import catalogue_current, catalogue_revision_token
 from onegate.catalogue.services import (
     DEMO_CATALOGUE,
     CatalogueDataError,
     LoadReport,
     catalogue_load,
     catalogue_revision_bump,
+    catalogue_service_publish,
 )
-from onegate.catalogue.tests.factories import LifeEventFactory, ServiceFactory
+from onegate.catalogue.tests.factories import AgencyFactory, LifeEventFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +175,175 @@ def test_a_refused_load_leaves_no_audit_record(demo_document: dict[str, Any]) ->
     with pytest.raises(CatalogueDataError):
         catalogue_load(data=broken)
     assert not AuditEvent.objects.exists()
+
+
+def test_a_file_that_makes_a_service_live_loads_nothing(demo_document: dict[str, Any]) -> None:
+    broken = copy.deepcopy(demo_document)
+    service_entry(broken, "vehicle-tax")["status"] = "live"
+
+    with pytest.raises(CatalogueDataError) as raised:
+        catalogue_load(data=broken)
+
+    [problem] = raised.value.problems
+    assert problem.endswith(
+        "\"vehicle-tax\": status: 'live' cannot be set in a catalogue file: a service goes live "
+        "when its definition is published; use coming_soon"
+    )
+    assert not Service.objects.exists()
+
+
+# Publishing a service definition: the one way a service goes live.
+
+RENEWAL: dict[str, Any] = {
+    "slug": "renew-driving-licence",
+    "title": {"en": "Renew your driving licence online", "th": "ต่ออายุใบขับขี่ออนไลน์"},
+    "summary": {"en": "Renew it in 10 minutes.", "th": "ต่ออายุได้ใน 10 นาที"},
+    "agency_slug": "land-transport",
+    "level_of_assurance": LevelOfAssurance.SUBSTANTIAL,
+}
+
+
+@pytest.fixture
+def publisher() -> User:
+    return User.objects.create_user("definitions-editor", "editor@example.gov", "password")
+
+
+def test_publishing_creates_a_live_entry(publisher: User) -> None:
+    agency = AgencyFactory.create(slug="courts")
+    token = catalogue_revision_token()
+
+    service = catalogue_service_publish(
+        actor=publisher,
+        slug="pay-a-court-fine",
+        title={"en": "Pay a court fine", "th": "ชำระค่าปรับศาล"},
+        summary={"en": "Pay online by card.", "th": "ชำระออนไลน์ด้วยบัตร"},
+        agency_slug="courts",
+        level_of_assurance=LevelOfAssurance.LOW,
+    )
+
+    stored = Service.objects.get(slug="pay-a-court-fine")
+    assert stored.pk == service.pk
+    assert (stored.status, stored.has_definition) == (ServiceStatus.LIVE, True)
+    assert stored.title == {"en": "Pay a court fine", "th": "ชำระค่าปรับศาล"}
+    assert (stored.agency_id, stored.level_of_assurance) == (agency.pk, "low")
+    assert stored.keywords == {"en": [], "th": []}
+    assert catalogue_revision_token() != token
+    entry = catalogue_current().service("pay-a-court-fine")
+    assert entry is not None and entry.is_live
+
+
+def test_publishing_updates_the_entry_and_keeps_what_the_catalogue_owns(
+    demo_catalogue: LoadReport, publisher: User
+) -> None:
+    before = Service.objects.get(slug="renew-driving-licence")
+    token = catalogue_revision_token()
+
+    catalogue_service_publish(actor=publisher, **RENEWAL)
+
+    service = Service.objects.get(slug="renew-driving-licence")
+    assert service.pk == before.pk
+    assert (service.status, service.has_definition) == (ServiceStatus.LIVE, True)
+    assert service.title == RENEWAL["title"]
+    assert service.summary == RENEWAL["summary"]
+    assert service.keywords == before.keywords
+    assert service.popular_rank == before.popular_rank == 2
+    assert set(service.life_events.values_list("slug", flat=True)) == {"driving"}
+    assert catalogue_revision_token() != token
+    entry = catalogue_current().service("renew-driving-licence")
+    assert entry is not None and entry.is_live
+
+
+def test_publishing_is_audited(demo_catalogue: LoadReport, publisher: User) -> None:
+    service = catalogue_service_publish(actor=publisher, **RENEWAL)
+
+    event = AuditEvent.objects.get(subject_id=str(service.pk))
+    assert event.action == "catalogue.record_saved"
+    assert event.purpose == "publish service definition"
+    assert (event.actor_type, event.actor_id) == ("user", str(publisher.pk))
+    assert event.subject_type == "catalogue.service"
+    assert event.payload == {
+        "slug": "renew-driving-licence",
+        "created": False,
+        "changed_fields": ["has_definition", "status", "summary", "title"],
+    }
+
+
+def test_publishing_the_same_definition_again_changes_nothing_but_is_recorded(
+    demo_catalogue: LoadReport, publisher: User
+) -> None:
+    catalogue_service_publish(actor=publisher, **RENEWAL)
+    token = catalogue_revision_token()
+
+    catalogue_service_publish(actor=publisher, **RENEWAL)
+
+    assert catalogue_revision_token() == token, "nothing changed: no process need refresh"
+    events = AuditEvent.objects.filter(purpose="publish service definition")
+    assert [event.payload["changed_fields"] for event in events.order_by("created_at")] == [
+        ["has_definition", "status", "summary", "title"],
+        [],
+    ]
+
+
+def test_a_published_service_stays_live_when_the_file_is_loaded_again(
+    demo_document: dict[str, Any], publisher: User
+) -> None:
+    catalogue_load(data=demo_document)
+    catalogue_service_publish(actor=publisher, **RENEWAL)
+
+    catalogue_load(data=demo_document)  # the file still says coming_soon
+
+    service = Service.objects.get(slug="renew-driving-licence")
+    assert service.status == ServiceStatus.LIVE
+    assert service.title == RENEWAL["title"]
+
+
+def test_publishing_a_retired_service_opens_it_again(publisher: User) -> None:
+    ServiceFactory(
+        slug="renew-driving-licence", agency=AgencyFactory(slug="land-transport"), retired=True
+    )
+
+    catalogue_service_publish(actor=publisher, **RENEWAL)
+
+    assert Service.objects.get(slug="renew-driving-licence").status == ServiceStatus.LIVE
+
+
+def test_publishing_for_an_unknown_agency_is_refused(
+    demo_catalogue: LoadReport, publisher: User
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        catalogue_service_publish(
+            actor=publisher, **(RENEWAL | {"agency_slug": "ministry-of-magic"})
+        )
+
+    assert raised.value.message_dict == {
+        "agency": [
+            "No agency has the slug “ministry-of-magic”. Add the agency to the catalogue "
+            "before publishing the service."
+        ]
+    }
+    assert Service.objects.get(slug="renew-driving-licence").status == ServiceStatus.COMING_SOON
+    assert not AuditEvent.objects.filter(purpose="publish service definition").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"title": {"en": "Renew your driving licence"}}, "title"),
+        ({"summary": {"en": "Renew it.", "th": " "}}, "summary"),
+        ({"level_of_assurance": "medium"}, "level_of_assurance"),
+        ({"slug": "Renew Licence"}, "slug"),
+    ],
+)
+def test_publishing_invalid_values_writes_nothing(
+    demo_catalogue: LoadReport, publisher: User, change: dict[str, Any], field: str
+) -> None:
+    before = Service.objects.get(slug="renew-driving-licence")
+
+    with pytest.raises(ValidationError) as raised:
+        catalogue_service_publish(actor=publisher, **(RENEWAL | change))
+
+    assert list(raised.value.message_dict) == [field]
+    after = Service.objects.get(slug="renew-driving-licence")
+    assert (after.title, after.status, after.has_definition) == (before.title, "coming_soon", False)
+    assert Service.objects.count() == demo_catalogue.services.created
+    assert not AuditEvent.objects.filter(purpose="publish service definition").exists()

@@ -1,8 +1,13 @@
-"""Catalogue pages in English and Thai: content, states, 404s, odd queries and query counts."""
+"""Catalogue pages in English and Thai: content, states, 404s, odd queries and query counts.
+
+Pages are checked against the demo catalogue with two definitions published, the driving
+licence renewal and service-centre appointments, so both live and coming-soon services show.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
 
@@ -10,6 +15,7 @@ import pytest
 from django.test import Client
 
 from onegate.catalogue.constants import SEARCH_QUERY_MAX_LENGTH
+from onegate.catalogue.models import Service
 from onegate.catalogue.selectors import catalogue_current
 from onegate.catalogue.services import LoadReport
 
@@ -73,8 +79,15 @@ def text_of(content: bytes) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", content.decode()).split())
 
 
+PUBLISHED = ("renew-driving-licence", "book-service-centre-appointment")
+
+
 @pytest.fixture
-def client_with_catalogue(demo_catalogue: LoadReport, client: Client) -> Client:
+def client_with_catalogue(
+    demo_catalogue: LoadReport, publish_definition: Callable[[str], Service], client: Client
+) -> Client:
+    for slug in PUBLISHED:
+        publish_definition(slug)
     return client
 
 
@@ -254,6 +267,38 @@ def test_coming_soon_service_has_a_tag_and_no_start_button(client_with_catalogue
     assert "/start/" not in response.content.decode()
     assert "book an appointment at a service centre" in text
     assert "in person at a service centre" in text  # high level of assurance, in plain words
+
+
+def test_coming_soon_page_offers_an_appointment_only_when_booking_is_live(
+    demo_catalogue: LoadReport, client: Client
+) -> None:
+    text = text_of(client.get("/services/apply-for-a-passport/").content)
+    assert "Coming soon" in text
+    assert "book an appointment at a service centre" not in text
+
+
+def test_nothing_can_be_started_before_a_definition_is_published(
+    demo_catalogue: LoadReport, client: Client
+) -> None:
+    text = text_of(client.get("/services/renew-driving-licence/").content)
+    assert "Coming soon" in text
+    assert "Start now" not in text
+    response = client.get("/services/renew-driving-licence/start/")
+    assert response.status_code == 302
+    assert response["Location"] == "/services/renew-driving-licence/"
+
+
+def test_publishing_a_definition_opens_the_service_at_once(
+    demo_catalogue: LoadReport, publish_definition: Callable[[str], Service], client: Client
+) -> None:
+    assert "Start now" not in text_of(client.get("/services/child-health-card/").content)
+
+    publish_definition("child-health-card")
+
+    text = text_of(client.get("/services/child-health-card/").content)
+    assert "Start now" in text
+    assert "Coming soon" not in text
+    assert client.get("/services/child-health-card/start/").status_code == 200
 
 
 def test_service_page_in_thai(client_with_catalogue: Client) -> None:
