@@ -158,6 +158,11 @@ CATALOGUE_REVISION_CHECK_SECONDS = env.float("CATALOGUE_REVISION_CHECK_SECONDS",
 # Audit: rows left without a place in the hash chain longer than this are reported.
 AUDIT_UNCHAINED_ALERT_SECONDS = env.int("AUDIT_UNCHAINED_ALERT_SECONDS", default=60)
 
+# Background tasks: an attempt RUNNING longer than this has lost its worker (keep it well above the
+# longest task); finished task results are deleted this many days after they finished.
+TASKS_STALE_AFTER_SECONDS = env.int("TASKS_STALE_AFTER_SECONDS", default=3600)
+TASKS_KEEP_RESULTS_DAYS = env.int("TASKS_KEEP_RESULTS_DAYS", default=30)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

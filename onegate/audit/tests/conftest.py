@@ -1,4 +1,8 @@
-"""Audit test fixtures: a writer of many events; the append-only plugin for transactional tests."""
+"""Audit test fixtures: a writer of many events.
+
+The plugin that lets transactional tests flush the guarded audit tables is loaded for every app by
+the root conftest (``onegate.audit.tests.plugin``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ import pytest
 from onegate.audit.constants import CaseAction
 from onegate.audit.models import AuditEvent
 from onegate.audit.services import audit_record
-from onegate.audit.tests.plugin import _audit_log_emptied_before_flush  # noqa: F401
 
 
 @pytest.fixture

@@ -1,47 +1,73 @@
-"""Test support for the append-only audit table: suspending its triggers, and a flush that works.
+"""Test support for the guarded audit tables: suspending their triggers, and a flush that works.
 
-Transactional tests (``django_db(transaction=True)``, ``live_server``) end with Django's flush,
-which on SQLite is ``DELETE FROM`` every table, and the audit table refuses DELETE. The autouse
-fixture here empties the audit table with its triggers suspended just before that flush. The audit
-tests load it through their conftest; the root conftest should load it for every app with
-``pytest_plugins = ["onegate.audit.tests.plugin"]``. (PostgreSQL flushes with TRUNCATE, which row
-triggers do not see.)
+Transactional tests (``django_db(transaction=True)``, ``transactional_db``, ``live_server``) end
+with Django's flush, and both audit tables refuse it (migrations 0002 and 0003):
+
+* on SQLite the flush is ``DELETE FROM`` every table, which the row triggers refuse. The autouse
+  fixture empties the audit tables with their triggers suspended, just before the flush;
+* on PostgreSQL the flush is one ``TRUNCATE`` of every table, which the statement triggers refuse
+  even when the tables are empty. The fixture disables the triggers just before the flush, and
+  ``pytest_fixture_post_finalizer`` enables them again as soon as pytest-django has flushed.
+
+The root conftest loads this module for every app:
+``pytest_plugins = ["onegate.audit.tests.plugin"]``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from pytest_django import DjangoDbBlocker
 
-from onegate.audit.models import AuditEvent
+from onegate.audit.models import AuditChainHead, AuditEvent
 
-TABLE = AuditEvent._meta.db_table
+TABLES = (AuditEvent._meta.db_table, AuditChainHead._meta.db_table)
+# pytest-django's fixture whose teardown flushes a transactional test's database.
+FLUSHING_FIXTURE = "_django_db_helper"
+# Set on a test item while its PostgreSQL audit triggers are off for the flush.
+GUARDS_OFF_FOR_FLUSH = pytest.StashKey[DjangoDbBlocker]()
 
 
 @contextmanager
 def append_only_guard_suspended(using: str = "default") -> Iterator[None]:
-    """Turn the audit table's triggers off for the block (tests that tamper, and the flush)."""
+    """Turn the audit tables' triggers off for the block (tests that tamper, and the flush).
+
+    Everything happens in one transaction, so the triggers are back even if the block fails.
+    """
     connection = connections[using]
-    with transaction.atomic(using=using), connection.cursor() as cursor:
+    with transaction.atomic(using=using):
         if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
+            _set_postgresql_triggers(connection, enabled=False)
             yield
-            cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
+            _set_postgresql_triggers(connection, enabled=True)
             return
-        # SQLite cannot disable a trigger: keep each one's own CREATE statement, drop, re-create.
-        cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
-            [TABLE],
-        )
-        triggers = cursor.fetchall()
-        for name, _sql in triggers:
-            cursor.execute(f'DROP TRIGGER "{name}"')
-        yield
-        for _name, sql in triggers:
-            cursor.execute(sql)
+        with connection.cursor() as cursor:
+            # SQLite cannot disable a trigger: keep each one's CREATE statement, drop, re-create.
+            placeholders = ", ".join(["%s"] * len(TABLES))
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master"  # noqa: S608 (placeholders only)
+                f" WHERE type = 'trigger' AND tbl_name IN ({placeholders})",
+                list(TABLES),
+            )
+            triggers = cursor.fetchall()
+            for name, _sql in triggers:
+                cursor.execute(f'DROP TRIGGER "{name}"')
+            yield
+            for _name, sql in triggers:
+                cursor.execute(sql)
+
+
+def _set_postgresql_triggers(connection: BaseDatabaseWrapper, *, enabled: bool) -> None:
+    # USER: the triggers we created (row and TRUNCATE ones alike), not the foreign-key ones.
+    action = "ENABLE" if enabled else "DISABLE"
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"ALTER TABLE {table} {action} TRIGGER USER")
 
 
 def _is_transactional(request: pytest.FixtureRequest) -> bool:
@@ -58,12 +84,38 @@ def _is_transactional(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _audit_log_emptied_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
-    if not _is_transactional(request) or connections["default"].vendor != "sqlite":
+def _audit_tables_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
+    if not _is_transactional(request):
         yield
         return
     # Set the database up before this fixture, so that this teardown runs before its flush.
     request.getfixturevalue("transactional_db")
+    blocker: DjangoDbBlocker = request.getfixturevalue("django_db_blocker")
     yield
-    with append_only_guard_suspended(), connections["default"].cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 (a fixed table name, no input)
+    connection = connections["default"]
+    if connection.vendor == "postgresql":
+        # Committed at once (autocommit): the flush runs in its own transaction after this.
+        _set_postgresql_triggers(connection, enabled=False)
+        request.node.stash[GUARDS_OFF_FOR_FLUSH] = blocker
+        return
+    with append_only_guard_suspended(), connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed table names, no input)
+
+
+def pytest_fixture_post_finalizer(fixturedef: pytest.FixtureDef[Any], request: Any) -> None:
+    """Once pytest-django has flushed the database, turn the PostgreSQL audit triggers back on."""
+    if fixturedef.argname != FLUSHING_FIXTURE:
+        return
+    blocker = request.node.stash.get(GUARDS_OFF_FOR_FLUSH, None)
+    if blocker is None:
+        return
+    del request.node.stash[GUARDS_OFF_FOR_FLUSH]
+    # The flush has ended pytest-django's permission to use the database; this needs it again.
+    connection = connections["default"]
+    with blocker.unblock():
+        _set_postgresql_triggers(connection, enabled=True)
+        # Leave the connection closed, as Django's teardown had: a connection left open here after
+        # the last test (in another context than the one holding the test database's settings)
+        # would stop the test database from being dropped.
+        connection.close()

@@ -48,3 +48,21 @@ def always_fails(citizen_reference: str) -> None:
 def rejects_input(key: str) -> None:
     CALLS[key] += 1
     raise BadInputError(f"bad input {key}")
+
+
+INTERRUPTIONS: dict[str, type[BaseException]] = {
+    "SystemExit": SystemExit,
+    "KeyboardInterrupt": KeyboardInterrupt,
+}
+
+
+@retrying_task(max_attempts=3, base_delay=timedelta(seconds=5), retry_on=(FlakyServiceError,))
+def interrupted_once(*, key: str, interruption: str) -> int:
+    """Stopped from outside on its first attempt (as a hard worker stop would), then succeeds.
+
+    Its ``retry_on`` does not name the interruption: it is retried all the same.
+    """
+    CALLS[key] += 1
+    if CALLS[key] == 1:
+        raise INTERRUPTIONS[interruption](3)
+    return CALLS[key]

@@ -1,4 +1,4 @@
-"""Background work: enqueue on commit, retries with backoff, and visible final failure.
+"""Background work: enqueue in the transaction, retries with backoff, and visible final failure.
 
 These tests run the real database worker in this process, in transactional tests: the worker
 manages its own transactions and on-commit callbacks must really fire.
@@ -7,20 +7,30 @@ manages its own transactions and on-commit callbacks must really fire.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model
+from django.test import override_settings
 from django.utils import timezone
-from django_tasks import TaskContext, TaskResultStatus
+from django_tasks import TaskContext, TaskResultStatus, task_backends
+from django_tasks.backends.dummy import DummyBackend
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from onegate.core.tasks import ATTEMPT_KWARG, RetryPolicy, enqueue_on_commit, retrying_task
+from onegate.core.tasks import ATTEMPT_KWARG, RetryPolicy, enqueue_in_transaction, retrying_task
 from onegate.core.tests import task_samples
-from onegate.core.tests.task_samples import always_fails, flaky, note_call, rejects_input
+from onegate.core.tests.task_samples import (
+    always_fails,
+    flaky,
+    interrupted_once,
+    note_call,
+    rejects_input,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,6 +60,28 @@ def run_worker() -> None:
     ).run()
 
 
+def run_worker_in_own_connection() -> None:
+    """Run the worker in another thread, so with its own database connection."""
+
+    def run() -> None:
+        try:
+            run_worker()
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+
+
+class TaskRowsElsewhere:
+    """A router that keeps task rows in a database of their own."""
+
+    def db_for_write(self, model: type[Model], **hints: Any) -> str | None:
+        return "tasks" if model is DBTaskResult else None
+
+
 def make_retries_due() -> int:
     """Move waiting retries to now instead of sleeping through their backoff."""
     return DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(
@@ -68,11 +100,11 @@ def assert_backoff(row: DBTaskResult, expected: timedelta) -> None:
     assert expected - slack <= waited <= expected * 1.1 + slack, waited
 
 
-class TestEnqueueOnCommit:
+class TestEnqueueInTransaction:
     def test_a_rolled_back_transaction_never_enqueues_or_runs_the_task(self) -> None:
         def enqueue_then_fail() -> None:
             with transaction.atomic():
-                enqueue_on_commit(note_call, "rolled-back")
+                enqueue_in_transaction(note_call, "rolled-back")
                 raise Rollback
 
         with pytest.raises(Rollback):
@@ -82,23 +114,76 @@ class TestEnqueueOnCommit:
         run_worker()
         assert task_samples.CALLS["rolled-back"] == 0
 
-    def test_a_committed_transaction_enqueues_after_commit_and_the_worker_runs_it(self) -> None:
+    def test_the_task_row_is_written_in_the_callers_transaction(self) -> None:
         with transaction.atomic():
-            enqueue_on_commit(note_call, "committed")
-            # Nothing is queued until the commit: a worker cannot see half-made work.
-            assert not DBTaskResult.objects.exists()
+            enqueue_in_transaction(note_call, "outbox")
+            # Already written, in this transaction: committed with it, so no crash between the
+            # commit and an on-commit callback can lose the task.
+            row = DBTaskResult.objects.get()
+            assert row.status == TaskResultStatus.READY
 
-        row = DBTaskResult.objects.get()
-        assert row.status == TaskResultStatus.READY
         run_worker()
         row.refresh_from_db()
         assert row.status == TaskResultStatus.SUCCESSFUL
-        assert row.return_value == "committed"
-        assert task_samples.CALLS["committed"] == 1
+        assert row.return_value == "outbox"
+        assert task_samples.CALLS["outbox"] == 1
+
+    @pytest.mark.postgres
+    def test_workers_see_the_task_only_once_the_transaction_commits(self) -> None:
+        with transaction.atomic():
+            enqueue_in_transaction(note_call, "not-yet")
+            # A worker with its own connection, as in production, finds nothing to run.
+            run_worker_in_own_connection()
+            assert task_samples.CALLS["not-yet"] == 0
+
+        run_worker_in_own_connection()
+        assert task_samples.CALLS["not-yet"] == 1
+        assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
 
     def test_outside_a_transaction_it_enqueues_at_once(self) -> None:
-        enqueue_on_commit(note_call, "autocommit")
+        enqueue_in_transaction(note_call, "autocommit")
         assert DBTaskResult.objects.get().args_kwargs == {"args": ["autocommit"], "kwargs": {}}
+
+    @override_settings(
+        TASKS={
+            "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+            "memory": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"},
+        }
+    )
+    def test_a_backend_outside_the_database_enqueues_on_commit_instead(self) -> None:
+        in_memory = note_call.using(backend="memory")
+        queued = cast(DummyBackend, task_backends["memory"]).results
+
+        def enqueue_then_fail() -> None:
+            with transaction.atomic():
+                enqueue_in_transaction(in_memory, "rolled-back")
+                raise Rollback
+
+        with pytest.raises(Rollback):
+            enqueue_then_fail()
+        with transaction.atomic():
+            enqueue_in_transaction(in_memory, "committed")
+            assert queued == []  # it cannot share the transaction: it waits for the commit
+
+        assert [result.args for result in queued] == [["committed"]]
+
+    @override_settings(DATABASE_ROUTERS=[TaskRowsElsewhere()])
+    def test_task_rows_routed_to_another_database_are_enqueued_on_commit_instead(
+        self, django_capture_on_commit_callbacks: Any
+    ) -> None:
+        def enqueue_then_fail() -> None:
+            with transaction.atomic():
+                with django_capture_on_commit_callbacks() as callbacks:
+                    enqueue_in_transaction(note_call, "elsewhere")
+                # Roll back: the callback would write to the (missing) other database.
+                raise Rollback(callbacks)
+
+        with pytest.raises(Rollback) as rolled_back:
+            enqueue_then_fail()
+
+        [callbacks] = rolled_back.value.args
+        assert len(callbacks) == 1
+        assert not DBTaskResult.objects.exists()
 
 
 class TestRetries:
@@ -200,6 +285,61 @@ class TestRetries:
         assert DBTaskResult.objects.count() == 1  # no retry was left half-made
         assert "could not be enqueued: RuntimeError" in caplog.text
         assert str(result.id) in caplog.text
+
+
+class TestInterruptions:
+    @pytest.mark.parametrize("interruption", ["SystemExit", "KeyboardInterrupt"])
+    def test_a_worker_stopped_hard_mid_task_leaves_the_next_attempt_queued(
+        self, interruption: str, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        interrupted_once.enqueue(key="stopped", interruption=interruption)
+
+        with caplog.at_level(logging.WARNING, logger="onegate.core.tasks"):
+            run_worker()  # attempt 1 is interrupted
+
+        first, second = rows_for(interrupted_once.module_path)
+        assert first.status == TaskResultStatus.FAILED
+        assert first.exception_class_path == f"builtins.{interruption}"
+        assert second.status == TaskResultStatus.READY
+        assert second.args_kwargs["kwargs"][ATTEMPT_KWARG] == 2
+        assert_backoff(second, timedelta(seconds=5))
+        assert f"failed on attempt 1 of 3 with {interruption}" in caplog.text
+
+        make_retries_due()
+        run_worker()
+        assert rows_for(interrupted_once.module_path)[1].status == TaskResultStatus.SUCCESSFUL
+        assert task_samples.CALLS["stopped"] == 2
+
+    def test_the_interruption_itself_is_raised_on_to_the_worker(self) -> None:
+        result = interrupted_once.enqueue(key="re-raised", interruption="SystemExit")
+        run_attempt: Any = interrupted_once.func
+
+        with pytest.raises(SystemExit) as stopped:
+            run_attempt(TaskContext(task_result=result), key="re-raised", interruption="SystemExit")
+
+        assert stopped.value.code == 3  # the task's own exception, not a replacement
+        assert DBTaskResult.objects.count() == 2  # and the next attempt is queued
+
+    def test_an_interruption_of_the_last_attempt_is_logged_as_giving_up(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        result = interrupted_once.enqueue(key="last", interruption="KeyboardInterrupt")
+        run_attempt: Any = interrupted_once.func
+
+        with (
+            caplog.at_level(logging.ERROR, logger="onegate.core.tasks"),
+            pytest.raises(KeyboardInterrupt),
+        ):
+            run_attempt(
+                TaskContext(task_result=result),
+                key="last",
+                interruption="KeyboardInterrupt",
+                **{ATTEMPT_KWARG: 3},
+            )
+
+        assert DBTaskResult.objects.count() == 1
+        assert "gave up" in caplog.text
+        assert "attempt 3 of 3 with KeyboardInterrupt" in caplog.text
 
 
 class TestRetryPolicy:
