@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import Resolver404, resolve, reverse, translate_url
+from django.urls import reverse, translate_url
 from django.utils import translation
 
 from onegate.core.languages import ENGLISH, NATIVE_NAMES, THAI, current_language
@@ -32,10 +32,7 @@ def switch_url(request: HttpRequest, language: str) -> str:
     path = request.path_info
     if not path.startswith("/") or path.startswith("//"):
         return _home(language)
-    try:
-        resolve(path)
-    except Resolver404:
-        return _home(language)
+    # translate_url hands back the path unchanged when it does not resolve.
     translated = translate_url(path, language)
     if translated == path and translation.get_language_from_path(path) != language:
         return _home(language)
