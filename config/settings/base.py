@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "onegate.core",
     "onegate.pages",
     "onegate.audit",
+    "onegate.registries",
     "onegate.catalogue",
     "onegate.api",
     "django.contrib.admin",
@@ -162,6 +163,10 @@ AUDIT_UNCHAINED_ALERT_SECONDS = env.int("AUDIT_UNCHAINED_ALERT_SECONDS", default
 # longest task); finished task results are deleted this many days after they finished.
 TASKS_STALE_AFTER_SECONDS = env.int("TASKS_STALE_AFTER_SECONDS", default=3600)
 TASKS_KEEP_RESULTS_DAYS = env.int("TASKS_KEEP_RESULTS_DAYS", default=30)
+
+# Registries: which adapter answers registry questions ("local": this node's tables; "remote":
+# another OneGate node's registry API, configured by the REGISTRY_REMOTE_* variables).
+REGISTRY_ADAPTER = env.str("REGISTRY_ADAPTER", default="local")
 
 LOGGING = {
     "version": 1,
