@@ -42,6 +42,19 @@ class RegistryAction(StrEnum):
 
     PERSON_LOOKED_UP = "registries.person_looked_up"
     TRAVEL_DOCUMENT_LOOKED_UP = "registries.travel_document_looked_up"
+    DATA_READ = "registries.data_read"  # any registry question answered for someone else
+    CORRECTION_REQUESTED = "registries.correction_requested"
+    CORRECTION_RESOLVED = "registries.correction_resolved"
+    ADDRESS_CHANGED = "registries.address_changed"
+    EVENT_PUBLISHED = "registries.event_published"
+    EVENT_DELIVERED = "registries.event_delivered"
+    EVENT_DELIVERY_FAILED = "registries.event_delivery_failed"
+    EVENT_DELIVERY_RETRIED = "registries.event_delivery_retried"
+    EVENT_SUBSCRIPTION_SET = "registries.event_subscription_set"
+    REMOTE_QUERY_SENT = "registries.remote_query_sent"  # this node asked another node
+    REMOTE_QUERY_ANSWERED = "registries.remote_query_answered"  # another node asked this one
+    POPULATION_GENERATED = "registries.population_generated"  # one record per generator run
+    TRAVEL_DOCUMENT_REGISTERED = "registries.travel_document_registered"
 
 
 class CatalogueAction(StrEnum):

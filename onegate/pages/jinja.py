@@ -14,6 +14,7 @@ from django.utils import translation
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from onegate.core import languages
+from onegate.pages.formerrors import error_list, field_error
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -43,6 +44,8 @@ def environment(**options: Any) -> Environment:
             "static": static,
             "url": url,
             "pgettext": translation.pgettext,
+            "form_errors": error_list,
+            "field_error": field_error,
         }
     )
     env.filters.update(

@@ -109,3 +109,11 @@ class EventType(models.TextChoices):
     """Registry events agencies can subscribe to (tell us once)."""
 
     ADDRESS_CHANGED = "address.changed", _("Change of address")
+
+
+class IdentifierScheme(models.TextChoices):
+    """What a person can be found by."""
+
+    NATIONAL_ID = "national_id", _("Thai national ID number")
+    TRAVEL_DOCUMENT = "travel_document", _("Passport or travel document number")
+    FOREIGN_NATIONAL_ID = "foreign_national_id", _("Another country's national ID number")

@@ -189,7 +189,9 @@ class RegistryAdapter(Protocol):
 
     name: str
 
-    def person_get(self, *, person_id: str, access: AccessContext) -> Answer[PersonRecord] | None: ...
+    def person_get(
+        self, *, person_id: str, access: AccessContext
+    ) -> Answer[PersonRecord] | None: ...
 
     def person_find(
         self, *, scheme: str, value: str, issuing_state: str = "", access: AccessContext
@@ -204,15 +206,21 @@ class RegistryAdapter(Protocol):
         access: AccessContext,
     ) -> list[Answer[PersonRecord]]: ...
 
-    def children_of(self, *, person_id: str, access: AccessContext) -> list[Answer[FamilyMember]]: ...
+    def children_of(
+        self, *, person_id: str, access: AccessContext
+    ) -> list[Answer[FamilyMember]]: ...
 
-    def guardians_of(self, *, person_id: str, access: AccessContext) -> list[Answer[FamilyMember]]: ...
+    def guardians_of(
+        self, *, person_id: str, access: AccessContext
+    ) -> list[Answer[FamilyMember]]: ...
 
     def travel_documents_of(
         self, *, person_id: str, access: AccessContext
     ) -> list[Answer[TravelDocumentRecord]]: ...
 
-    def current_address(self, *, person_id: str, access: AccessContext) -> Answer[AddressRecord] | None: ...
+    def current_address(
+        self, *, person_id: str, access: AccessContext
+    ) -> Answer[AddressRecord] | None: ...
 
     def residence_on(
         self, *, person_id: str, on: dt.date, access: AccessContext

@@ -14,7 +14,9 @@ _factories: dict[str, Callable[[], RegistryAdapter]] = {}
 _override: list[RegistryAdapter] = []
 
 
-def register_adapter(name: str) -> Callable[[Callable[[], RegistryAdapter]], Callable[[], RegistryAdapter]]:
+def register_adapter(
+    name: str,
+) -> Callable[[Callable[[], RegistryAdapter]], Callable[[], RegistryAdapter]]:
     """Register an adapter factory (usually the class) under ``name``."""
 
     def decorate(factory: Callable[[], RegistryAdapter]) -> Callable[[], RegistryAdapter]:
@@ -38,7 +40,9 @@ def registry() -> RegistryAdapter:
         return _factories[name]()
     except KeyError:
         known = ", ".join(sorted(_factories))
-        raise ImproperlyConfigured(f"REGISTRY_ADAPTER: unknown adapter {name!r} (known: {known})") from None
+        raise ImproperlyConfigured(
+            f"REGISTRY_ADAPTER: unknown adapter {name!r} (known: {known})"
+        ) from None
 
 
 @contextmanager

@@ -7,11 +7,21 @@ once, and the receiving side (``ReceivedEvent``) applies each event id exactly o
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onegate.core.models import TimestampedModel, UUIDModel
 from onegate.registries.constants import DeliveryStatus, EventType
+
+# Attempts a delivery gets (by the task worker, and again after each operator's "retry now").
+DELIVERY_ATTEMPTS = 8
+
+
+def signing_secret_new() -> str:
+    """A fresh per-subscription secret for signing webhook bodies (256 bits, URL-safe)."""
+    return secrets.token_urlsafe(32)
 
 
 class AgencySubscription(TimestampedModel):
@@ -25,6 +35,11 @@ class AgencySubscription(TimestampedModel):
         help_text=_("How the agency receives events: a registered receiver name."),
     )
     endpoint_url = models.URLField(_("endpoint"), blank=True)
+    # Shared with the agency out of band; it checks the HMAC-SHA256 signature of each webhook body
+    # with it. Never shown in the admin or written to logs.
+    signing_secret = models.CharField(
+        _("signing secret"), max_length=64, default=signing_secret_new, editable=False
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -68,6 +83,8 @@ class EventDelivery(TimestampedModel):
         _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Delivery is given up (FAILED) once ``attempts`` reaches this; an operator's retry raises it.
+    attempt_limit = models.PositiveIntegerField(_("attempt limit"), default=DELIVERY_ATTEMPTS)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     # The exception class or HTTP status of the last failure: never a message with personal data.
@@ -79,6 +96,8 @@ class EventDelivery(TimestampedModel):
         constraints = [
             models.UniqueConstraint(fields=["event", "subscription"], name="reg_delivery_unique"),
         ]
+        # The operators' list of deliveries that need them.
+        indexes = [models.Index(fields=["status", "-created_at"], name="reg_delivery_status")]
 
     def __str__(self) -> str:
         return f"{self.event_id} → {self.subscription_id}: {self.status}"

@@ -29,8 +29,8 @@ class Person(TimestampedModel):
     family_name_latin = models.CharField(
         _("family name (Latin script)"), max_length=100, blank=True
     )
-    given_key = models.CharField(max_length=100, editable=False, db_index=True)
-    family_key = models.CharField(max_length=100, editable=False, db_index=True)
+    given_key = models.CharField(max_length=100, editable=False)
+    family_key = models.CharField(max_length=100, editable=False)
     date_of_birth = models.DateField(_("date of birth"), db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     nationality = models.CharField(
@@ -41,9 +41,27 @@ class Person(TimestampedModel):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        # Name search is by prefix (LIKE 'X%'); on PostgreSQL only a pattern-ops index serves that
+        # whatever the database's collation. Other databases ignore the operator class.
         indexes = [
-            models.Index(fields=["family_name_th"], name="reg_person_family_th"),
-            models.Index(fields=["given_name_th"], name="reg_person_given_th"),
+            models.Index(
+                fields=["family_key"],
+                name="reg_person_family_key",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["given_key"], name="reg_person_given_key", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["family_name_th"],
+                name="reg_person_family_th",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["given_name_th"],
+                name="reg_person_given_th",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:

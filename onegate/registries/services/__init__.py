@@ -1,0 +1,1 @@
+"""The registries' write services, one module per register; import them from their module."""
