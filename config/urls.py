@@ -22,5 +22,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("onegate.catalogue.urls")),
     path("", include("onegate.pages.urls")),
+    path("", include("onegate.registries.urls")),
     prefix_default_language=False,
 )

@@ -54,6 +54,7 @@ class RegistryAction(StrEnum):
     REMOTE_QUERY_SENT = "registries.remote_query_sent"  # this node asked another node
     REMOTE_QUERY_ANSWERED = "registries.remote_query_answered"  # another node asked this one
     POPULATION_GENERATED = "registries.population_generated"  # one record per generator run
+    DEMO_PEOPLE_LOADED = "registries.demo_people_loaded"  # the named demo people added or refreshed
     TRAVEL_DOCUMENT_REGISTERED = "registries.travel_document_registered"
 
 

@@ -1,0 +1,107 @@
+"""Registry staff pages: permission, a purpose before any data, search by ID, passport or name."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from onegate.registries.models import AccessRecord
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("registries:staff_search")
+
+
+@pytest.fixture
+def officer(django_user_model):
+    user = django_user_model.objects.create_user(username="officer", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_person"))
+    return user
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client
+
+
+def test_staff_without_the_registry_permission_are_refused(client, django_user_model, family):
+    client.force_login(
+        django_user_model.objects.create_user(username="clerk", password="x", is_staff=True)
+    )
+    assert client.get(SEARCH).status_code == 403
+    assert (
+        client.get(reverse("registries:staff_person", args=[family.parent.pk])).status_code == 403
+    )
+
+
+def test_a_search_without_a_reason_is_refused_and_reads_nothing(officer_client, family):
+    response = officer_client.get(SEARCH, {"national_id": family.parent.national_id})
+    assert response.status_code == 400
+    assert "Select why you are looking at registry records" in response.content.decode()
+    assert 'href="#id_purpose"' in response.content.decode()
+    assert not AccessRecord.objects.exists()
+
+
+def test_a_bad_national_id_is_named(officer_client, family):
+    response = officer_client.get(
+        SEARCH, {"purpose": "application", "national_id": "1234567890123"}
+    )
+    assert response.status_code == 400
+    assert "correct check digit" in response.content.decode()
+
+
+def test_search_by_national_id_shows_the_person_and_logs_the_reason(officer_client, family):
+    response = officer_client.get(
+        SEARCH, {"purpose": "application", "national_id": family.parent.national_id}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Somchai Jaidee" in page
+    assert "purpose=application" in page  # links keep the reason
+    record = AccessRecord.objects.get(person=family.parent)
+    assert record.purpose == "Processing an application"
+    assert record.accessor_label == "officer"
+
+
+def test_search_by_name_in_thai_and_by_passport(officer_client, family):
+    thai = officer_client.get(SEARCH, {"purpose": "identity-check", "name": "ใจดี"}).content.decode()
+    assert "3 people found" in thai
+    passport = officer_client.get(
+        SEARCH,
+        {"purpose": "identity-check", "passport_number": "X1234567", "passport_state": "GBR"},
+    ).content.decode()
+    assert "John Smith" in passport
+
+
+def test_an_investigation_needs_its_case_reference(officer_client, family):
+    response = officer_client.get(SEARCH, {"purpose": "investigation", "name": "jaidee"})
+    assert response.status_code == 400
+    assert "Enter the case reference" in response.content.decode()
+
+
+def test_the_person_page_asks_why_first(officer_client, family):
+    url = reverse("registries:staff_person", args=[family.parent.pk])
+    response = officer_client.get(url)
+    assert response.status_code == 400
+    assert "Why are you looking at this record?" in response.content.decode()
+    assert not AccessRecord.objects.exists()
+
+
+def test_the_person_page_shows_links_documents_and_address_and_logs_each_person_read(
+    officer_client, family
+):
+    url = reverse("registries:staff_person", args=[family.parent.pk])
+    page = officer_client.get(url, {"purpose": "correction", "reference": "CR-1"}).content.decode()
+    assert "Malee Jaidee" in page
+    assert "Niran Jaidee" in page
+    assert "10200" in page
+    assert AccessRecord.objects.filter(
+        person=family.child, purpose="Handling a correction request (CR-1)"
+    ).exists()
+
+
+def test_the_thai_page_is_in_thai(officer_client, family):
+    page = officer_client.get("/th" + SEARCH).content.decode()
+    assert 'lang="th"' in page

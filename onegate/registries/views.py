@@ -1,0 +1,100 @@
+"""Registry staff pages: find a person by ID, passport or name, and view them with their links.
+
+Only staff with the ``registries.view_person`` permission may open them, and every page that
+shows registry data asks why first: the purpose goes into each access record, which the person
+will see. The purpose travels in the query string so every link from a result keeps it.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
+
+from onegate.registries.adapters import AccessContext, RegistryError, registry
+from onegate.registries.addresses import address_lines
+from onegate.registries.constants import IdentifierScheme
+from onegate.registries.forms import PersonSearchForm, PurposeForm
+from onegate.registries.staff import staff_access
+
+VIEW_PERMISSION = "registries.view_person"
+
+
+def _access(request: HttpRequest, data: dict) -> AccessContext:
+    return staff_access(
+        user=request.user, purpose_code=data["purpose"], reference=data.get("reference", "")
+    )
+
+
+@require_safe
+@login_required
+@permission_required(VIEW_PERMISSION, raise_exception=True)
+def person_search(request: HttpRequest) -> HttpResponse:
+    form = PersonSearchForm(request.GET or None)
+    context: dict = {"form": form, "results": None, "error": None}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            context["results"] = _search(data, _access(request, data))
+        except RegistryError as error:
+            context["error"] = error.message
+        context["purpose_query"] = urlencode(
+            {"purpose": data["purpose"], "reference": data["reference"]}
+        )
+    return render(
+        request, "registries/staff_search.html", context, status=400 if form.errors else 200
+    )
+
+
+def _search(data: dict, access: AccessContext) -> list:
+    adapter = registry()
+    if data["national_id"]:
+        found = adapter.person_find(
+            scheme=IdentifierScheme.NATIONAL_ID, value=data["national_id"], access=access
+        )
+        return [found] if found else []
+    if data["passport_number"]:
+        found = adapter.person_find(
+            scheme=IdentifierScheme.TRAVEL_DOCUMENT,
+            value=data["passport_number"],
+            issuing_state=data["passport_state"],
+            access=access,
+        )
+        return [found] if found else []
+    return adapter.people_search(
+        name=data["name"], date_of_birth=data["date_of_birth"], access=access
+    )
+
+
+@require_safe
+@login_required
+@permission_required(VIEW_PERMISSION, raise_exception=True)
+def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
+    purpose = PurposeForm(request.GET or None)
+    if not purpose.is_valid():
+        return render(request, "registries/staff_purpose.html", {"form": purpose}, status=400)
+    access = _access(request, purpose.cleaned_data)
+    adapter = registry()
+    person = adapter.person_get(person_id=str(person_id), access=access)
+    if person is None:
+        raise Http404("no such person")
+    address = adapter.current_address(person_id=str(person_id), access=access)
+    context = {
+        "person": person,
+        "address": address,
+        "address_lines": address_lines(address.value, get_language()) if address else [],
+        "children": adapter.children_of(person_id=str(person_id), access=access),
+        "guardians": adapter.guardians_of(person_id=str(person_id), access=access),
+        "documents": adapter.travel_documents_of(person_id=str(person_id), access=access),
+        "residence": adapter.residence_on(
+            person_id=str(person_id), on=timezone.localdate(), access=access
+        ),
+        "purpose_query": urlencode(purpose.cleaned_data),
+        "purpose_label": access.purpose,
+    }
+    return render(request, "registries/staff_person.html", context)
