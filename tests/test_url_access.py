@@ -38,6 +38,9 @@ PUBLIC = {
     "api-v1:openapi-json",
     "api-v1:openapi-view",
     "admin:login",
+    # Node-to-node registry API: POST only, authenticated by its signed JWS body rather than a
+    # sign-in; an unsigned request is a 401 problem (registries/tests/test_remote_node.py).
+    "api-v1:registry-question",
     # Django admin's own unauthenticated views: JavaScript i18n catalogue is not served; the
     # password-reset views are not mounted. Logout only accepts POST and signs nobody in.
     "admin:logout",

@@ -167,6 +167,25 @@ TASKS_KEEP_RESULTS_DAYS = env.int("TASKS_KEEP_RESULTS_DAYS", default=30)
 # Registries: which adapter answers registry questions ("local": this node's tables; "remote":
 # another OneGate node's registry API, configured by the REGISTRY_REMOTE_* variables).
 REGISTRY_ADAPTER = env.str("REGISTRY_ADAPTER", default="local")
+# Node-to-node registry questions (docs/registries-remote.md). Keys are JWKs, given inline as JSON
+# or as the path of a file holding it; they are parsed and checked at start-up
+# (registries.adapters.remote.registry_settings_validate): a bad one is named in one line.
+REGISTRY_NODE_ID = env.str("REGISTRY_NODE_ID", default="")
+REGISTRY_NODE_PRIVATE_KEY = env.str("REGISTRY_NODE_PRIVATE_KEY", default="")
+# The nodes allowed to ask this one: JSON {node id: public JWK or list of JWKs}, or a file path.
+REGISTRY_PEERS = env.str("REGISTRY_PEERS", default="")
+# The node the "remote" adapter asks.
+REGISTRY_REMOTE_URL = env.str("REGISTRY_REMOTE_URL", default="")
+REGISTRY_REMOTE_NODE_ID = env.str("REGISTRY_REMOTE_NODE_ID", default="")
+REGISTRY_REMOTE_PUBLIC_KEY = env.str("REGISTRY_REMOTE_PUBLIC_KEY", default="")
+REGISTRY_REMOTE_CONNECT_TIMEOUT = env.float("REGISTRY_REMOTE_CONNECT_TIMEOUT", default=1.0)
+REGISTRY_REMOTE_READ_TIMEOUT = env.float("REGISTRY_REMOTE_READ_TIMEOUT", default=5.0)
+REGISTRY_REMOTE_RETRIES = env.int("REGISTRY_REMOTE_RETRIES", default=2)
+REGISTRY_REMOTE_BACKOFF_SECONDS = env.float("REGISTRY_REMOTE_BACKOFF_SECONDS", default=0.1)
+REGISTRY_BREAKER_THRESHOLD = env.int("REGISTRY_BREAKER_THRESHOLD", default=5)
+REGISTRY_BREAKER_COOLDOWN_SECONDS = env.float("REGISTRY_BREAKER_COOLDOWN_SECONDS", default=30.0)
+# How long a signed request or answer is valid; replays are refused within this window.
+REGISTRY_TOKEN_LIFETIME_SECONDS = env.int("REGISTRY_TOKEN_LIFETIME_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

@@ -8,3 +8,9 @@ class RegistriesConfig(AppConfig):
     name = "onegate.registries"
     label = "registries"
     verbose_name = _("Registries")
+
+    def ready(self) -> None:
+        # A mistyped node key or peer list stops start-up with one line naming the variable.
+        from onegate.registries.adapters.remote import registry_settings_validate
+
+        registry_settings_validate()

@@ -1,0 +1,1 @@
+"""A second OneGate node for the remote-adapter tests and benchmark, run as a real server."""
