@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint format bench messages install assets translations-compile chromium clean
+.PHONY: run test lint format bench bench-data messages install assets translations-compile chromium clean
 
 ## install: the Python environment from uv.lock and the front-end packages from package-lock.json
 install: $(VENV)/.synced node_modules/.installed
@@ -83,6 +83,10 @@ messages: install
 ## bench: load the production server with wrk; results go into docs/benchmarks.md by hand
 bench: install assets translations-compile
 	$(PY) bench/run.py
+
+## bench-data: 1,000,000 generated people on PostgreSQL (kept between runs), registry questions timed
+bench-data: install
+	$(PY) bench/registries.py
 
 clean:
 	rm -rf $(VENV) node_modules frontend/dist

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 # Each app that ships demo data adds its loader here, in dependency order.
 DEMO_LOADERS: list[tuple[str, list[str]]] = [
     ("load_catalogue", []),
+    ("registry_generate", ["--demo"]),
 ]
 
 
