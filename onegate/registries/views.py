@@ -18,11 +18,27 @@ from django.views.decorators.http import require_safe
 
 from onegate.registries.adapters import AccessContext, RegistryError, registry
 from onegate.registries.addresses import address_lines
-from onegate.registries.constants import IdentifierScheme
+from onegate.registries.constants import (
+    DocumentStatus,
+    IdentifierScheme,
+    LinkKind,
+    LinkSource,
+    ResidenceKind,
+    Sex,
+)
 from onegate.registries.forms import PersonSearchForm, PurposeForm
 from onegate.registries.staff import staff_access
 
 VIEW_PERMISSION = "registries.view_person"
+
+# Stored codes shown as words, in the reader's language.
+LABELS = {
+    "sex": dict(Sex.choices),
+    "residence": dict(ResidenceKind.choices),
+    "link": dict(LinkKind.choices),
+    "source": dict(LinkSource.choices),
+    "document": dict(DocumentStatus.choices),
+}
 
 
 def _access(request: HttpRequest, data: dict) -> AccessContext:
@@ -94,6 +110,7 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
         "residence": adapter.residence_on(
             person_id=str(person_id), on=timezone.localdate(), access=access
         ),
+        "labels": LABELS,
         "purpose_query": urlencode(purpose.cleaned_data),
         "purpose_label": access.purpose,
     }

@@ -1,0 +1,66 @@
+"""The registry staff pages in a real browser: axe finds nothing, nothing scrolls sideways at 320 px,
+in English and Thai; screenshots are saved under test-artifacts/ for people to look at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.test import Client
+
+from onegate.registries.tests.registry_fixtures import make_family
+from tests.browser.conftest import AXE_PATH, LANGUAGE_PREFIX, WIDTHS, Visit, format_violations
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture
+def officer_page(browser: Any, demo_site: str, django_user_model: Any):
+    """``officer_page(path, width)``: a page opened by a signed-in registry officer."""
+    officer = django_user_model.objects.create_user(username="officer", password="x", is_staff=True)
+    officer.user_permissions.add(Permission.objects.get(codename="view_person"))
+    client = Client()
+    client.force_login(officer)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    contexts = []
+
+    def _open(path: str, width: int) -> Visit:
+        context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": demo_site}]
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(demo_site + path)
+        return Visit(page=page, url=demo_site + path)
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("language", LANGUAGE_PREFIX)
+def test_staff_search_and_person_pages(officer_page, language, width):
+    family = make_family()
+    prefix = LANGUAGE_PREFIX[language]
+    pages = {
+        "registry-search-results": f"{prefix}/staff/registry/?purpose=application&name=jaidee",
+        "registry-search-error": f"{prefix}/staff/registry/?national_id=123",
+        "registry-person": f"{prefix}/staff/registry/people/{family.parent.pk}/?purpose=application",
+        "registry-purpose": f"{prefix}/staff/registry/people/{family.parent.pk}/",
+    }
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, path in pages.items():
+        visit = officer_page(path, width)
+        visit.page.screenshot(
+            path=str(ARTIFACTS / f"{name}-{language}-{width}.png"), full_page=True
+        )
+        overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} ({language}) scrolls sideways by {overflow}px at {width}px"
+        violations = visit.axe_violations()
+        assert not violations, f"{name} ({language}, {width}px):\n{format_violations(violations)}"
+    assert AXE_PATH.exists()
