@@ -17,9 +17,11 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
 ]
 
 urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
     path("", include("onegate.catalogue.urls")),
     path("", include("onegate.pages.urls")),
     path("", include("onegate.registries.urls")),

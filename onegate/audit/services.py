@@ -75,7 +75,8 @@ def _actor_reference(actor: AbstractBaseUser | AnonymousUser | None) -> tuple[Ac
 
 
 def _user_key(user: AbstractBaseUser) -> str:
-    if user.pk is None:
+    # UUID keys exist before saving, so "not saved yet" is Django's adding flag, not a missing key.
+    if user.pk is None or user._state.adding:
         raise InvalidAuditRecord("an audited user must be saved first")
     return str(user.pk)
 

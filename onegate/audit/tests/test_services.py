@@ -21,8 +21,8 @@ class ForeignAction(StrEnum):
 
 
 def test_a_user_action_is_stored_with_a_stable_reference_and_no_chain_yet(django_user_model):
-    citizen = django_user_model.objects.create_user(username="somchai")
-    parent = django_user_model.objects.create_user(username="malee")
+    citizen = django_user_model.objects.create_user(email="somchai@example.test")
+    parent = django_user_model.objects.create_user(email="malee@example.test")
 
     event = audit_record(
         actor=parent,
@@ -65,7 +65,7 @@ def test_system_and_anonymous_actors_have_a_type_and_no_id(actor, actor_type):
 
 
 def test_deleting_a_user_keeps_their_audit_trail(django_user_model):
-    user = django_user_model.objects.create_user(username="niran")
+    user = django_user_model.objects.create_user(email="niran@example.test")
     user_key = str(user.pk)
     audit_record(
         actor=user,
@@ -145,7 +145,7 @@ def test_the_payload_is_kept_as_the_database_will_return_it():
 def test_an_unsaved_user_cannot_be_audited(django_user_model):
     with pytest.raises(InvalidAuditRecord, match="saved"):
         audit_record(
-            actor=django_user_model(username="ghost"),
+            actor=django_user_model(email="ghost@example.test"),
             action=IdentityAction.SIGNED_IN,
             subject_type="identity.account",
             subject_id="ghost",

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
 from onegate.audit.models import AuditEvent
 from onegate.catalogue.models import Service
 from onegate.catalogue.selectors import catalogue_current
 from onegate.catalogue.services import LoadReport
+from onegate.identity.models import User
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client_with_catalogue(demo_catalogue: LoadReport, client: Client) -> Client:
-    user = User.objects.create_superuser("catalogue-admin", "admin@example.gov", "password")
+    user = User.objects.create_superuser("admin@example.gov", "password")
     client.force_login(user)
     return client
 
@@ -126,7 +126,7 @@ def test_staff_edits_and_deletions_are_audited(admin_client_with_catalogue: Clie
     # then the audit log says who did what to which record
     events = AuditEvent.objects.filter(subject_id=str(service.pk)).order_by("created_at")
     assert [e.action for e in events] == ["catalogue.record_saved", "catalogue.record_deleted"]
-    staff = User.objects.get(username="catalogue-admin")
+    staff = User.objects.get(email="admin@example.gov")
     assert {e.actor_id for e in events} == {str(staff.pk)}
     assert events[0].payload["slug"] == "vehicle-tax"
     assert "title" in events[0].payload["changed_fields"]

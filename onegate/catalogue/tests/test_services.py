@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import yaml
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from onegate.audit.models import AuditEvent
@@ -26,6 +25,7 @@ from onegate.catalogue.services import (
     catalogue_service_publish,
 )
 from onegate.catalogue.tests.factories import AgencyFactory, LifeEventFactory, ServiceFactory
+from onegate.identity.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +205,7 @@ RENEWAL: dict[str, Any] = {
 
 @pytest.fixture
 def publisher() -> User:
-    return User.objects.create_user("definitions-editor", "editor@example.gov", "password")
+    return User.objects.create_user("editor@example.gov", "password")
 
 
 def test_publishing_creates_a_live_entry(publisher: User) -> None:

@@ -239,7 +239,7 @@ class TestRetries:
 class TestOperatorRetry:
     def test_retry_now_gives_a_failed_delivery_another_round(self, mover, django_user_model):
         # given a delivery given up while the agency was down
-        operator = django_user_model.objects.create_user(username="operator")
+        operator = django_user_model.objects.create_user(email="operator@example.test")
         subscribe("education", receiver="agency")
         move(mover)
         with receivers_override(agency=UnreachableAgency()):
@@ -263,7 +263,7 @@ class TestOperatorRetry:
         assert (audit.actor_id, audit.subject_id) == (str(operator.pk), str(delivery.id))
 
     def test_only_a_failed_delivery_can_be_retried(self, mover, django_user_model):
-        operator = django_user_model.objects.create_user(username="operator")
+        operator = django_user_model.objects.create_user(email="operator@example.test")
         subscribe("health")
         move(mover)
 

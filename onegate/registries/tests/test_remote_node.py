@@ -236,7 +236,7 @@ def test_the_answering_node_records_who_read_whose_data_and_why(
 def test_the_asking_node_audits_the_question_without_personal_data(
     as_node_a: Any, node_b: Any, django_user_model: Any
 ) -> None:
-    officer = django_user_model.objects.create_user(username="somsri", password="x" * 12)
+    officer = django_user_model.objects.create_user(email="somsri@example.test", password="x" * 12)
     RemoteAdapter().person_find(
         scheme="national_id",
         value=node_b.seeded["father_national_id"],

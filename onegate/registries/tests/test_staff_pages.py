@@ -15,7 +15,9 @@ SEARCH = reverse("registries:staff_search")
 
 @pytest.fixture
 def officer(django_user_model):
-    user = django_user_model.objects.create_user(username="officer", password="x", is_staff=True)
+    user = django_user_model.objects.create_user(
+        email="officer@example.test", password="x", is_staff=True
+    )
     user.user_permissions.add(Permission.objects.get(codename="view_person"))
     return user
 
@@ -28,7 +30,9 @@ def officer_client(client, officer):
 
 def test_staff_without_the_registry_permission_are_refused(client, django_user_model, family):
     client.force_login(
-        django_user_model.objects.create_user(username="clerk", password="x", is_staff=True)
+        django_user_model.objects.create_user(
+            email="clerk@example.test", password="x", is_staff=True
+        )
     )
     assert client.get(SEARCH).status_code == 403
     assert (
@@ -62,7 +66,7 @@ def test_search_by_national_id_shows_the_person_and_logs_the_reason(officer_clie
     assert "purpose=application" in page  # links keep the reason
     record = AccessRecord.objects.get(person=family.parent)
     assert record.purpose == "Processing an application"
-    assert record.accessor_label == "officer"
+    assert record.accessor_label == "officer@example.test"
 
 
 def test_search_by_name_in_thai_and_by_passport(officer_client, family):

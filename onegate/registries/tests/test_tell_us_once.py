@@ -74,7 +74,7 @@ def mover(db, today):
 
 @pytest.fixture
 def officer(django_user_model):
-    return django_user_model.objects.create_user(username="counter-officer")
+    return django_user_model.objects.create_user(email="counter-officer@example.test")
 
 
 def report(person, *, moved_on=dt.date(2026, 11, 1), address=None, actor=None):
