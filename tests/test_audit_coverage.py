@@ -52,7 +52,10 @@ def _app_of(module: Path) -> str:
 
 
 SERVICE_MODULES = sorted(
-    [*PACKAGE.glob("*/services.py"), *(p for p in PACKAGE.glob("*/services/*.py") if p.name != "__init__.py")]
+    [
+        *PACKAGE.glob("*/services.py"),
+        *(path for path in PACKAGE.glob("*/services/*.py") if path.name != "__init__.py"),
+    ]
 )
 
 

@@ -18,9 +18,8 @@ def error_list(form: forms.BaseForm) -> list[dict[str, str]]:
     first = next(iter(form.fields), "")
     items = [{"text": str(message), "href": f"#id_{first}"} for message in form.non_field_errors()]
     for name in form.fields:
-        items += [
-            {"text": str(message), "href": f"#id_{name}"} for message in form.errors.get(name, [])
-        ]
+        messages: list[Any] = list(form.errors.get(name) or [])
+        items += [{"text": str(message), "href": f"#id_{name}"} for message in messages]
     return items
 
 

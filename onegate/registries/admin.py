@@ -45,7 +45,7 @@ class SubDistrictAdmin(ReadOnlyAdmin):
 class CorrectionRequestAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "fact", "owning_agency", "status"]
     list_filter = ["status", "owning_agency", "fact"]
-    fields = [
+    fields = (
         "person_id",
         "fact",
         "owning_agency",
@@ -53,7 +53,7 @@ class CorrectionRequestAdmin(ReadOnlyAdmin):
         "status",
         "resolution",
         "created_at",
-    ]
+    )
     readonly_fields = fields
     actions = ["mark_corrected", "mark_not_changed"]
 

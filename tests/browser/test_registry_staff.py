@@ -1,5 +1,5 @@
-"""The registry staff pages in a real browser: axe finds nothing, nothing scrolls sideways at 320 px,
-in English and Thai; screenshots are saved under test-artifacts/ for people to look at."""
+"""The registry staff pages in a real browser: axe finds nothing and nothing scrolls sideways at
+320 px, in English and Thai; screenshots are saved under test-artifacts/ for people to look at."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def test_staff_search_and_person_pages(officer_page, language, width):
     pages = {
         "registry-search-results": f"{prefix}/staff/registry/?purpose=application&name=jaidee",
         "registry-search-error": f"{prefix}/staff/registry/?national_id=123",
-        "registry-person": f"{prefix}/staff/registry/people/{family.parent.pk}/?purpose=application",
+        "registry-person": f"{prefix}/staff/registry/people/{family.parent.pk}/"
+        "?purpose=application",
         "registry-purpose": f"{prefix}/staff/registry/people/{family.parent.pk}/",
     }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -65,7 +65,8 @@ def _node() -> str:
 
 
 def _provenance(
-    registry: str, record: Person | TravelDocument | Address | ResidenceStatus | NationalIdCard
+    registry: str,
+    record: Person | TravelDocument | Address | ResidenceStatus | NationalIdCard | FamilyLink,
 ) -> Provenance:
     return Provenance(
         registry=registry, record=str(record.pk), as_of=record.updated_at, node=_node()
@@ -197,7 +198,7 @@ class LocalAdapter:
         if person is None:
             return None
         access_record_write(
-            access=access, question=question, person_ids=[person.pk], facts=PERSON_FACTS
+            access=access, question=question, person_ids=[str(person.pk)], facts=PERSON_FACTS
         )
         return Answer(person_record(person), _provenance("population", person))
 
@@ -355,7 +356,7 @@ class LocalAdapter:
         access_record_write(
             access=access,
             question="document_belongs_to",
-            person_ids=[pk],
+            person_ids=[str(pk)],
             facts=["person.travel_documents"],
         )
         if document is None:
@@ -387,7 +388,7 @@ class LocalAdapter:
         access_record_write(
             access=access,
             question="id_card_matches",
-            person_ids=[person.pk],
+            person_ids=[str(person.pk)],
             facts=["person.id_card"],
         )
         return Answer(

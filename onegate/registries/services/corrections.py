@@ -6,6 +6,11 @@ agency receives it (``prefill.REGISTER_OWNERS``). The person's form data is neve
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -32,10 +37,15 @@ def _correction_owner(fact: str) -> str:
 
 
 def correction_request_open(
-    *, person: Person, fact: str, description: str, reported_by: str, actor: object
+    *,
+    person: Person,
+    fact: str,
+    description: str,
+    reported_by: str,
+    actor: AbstractBaseUser | AnonymousUser | None,
 ) -> CorrectionRequest:
     """Open a request to correct ``fact`` about ``person``, routed to the agency that keeps it."""
-    errors = {}
+    errors: dict[str, Any] = {}
     if fact not in prefill_fact_names():
         errors["fact"] = _("Choose which fact is wrong.")
     text = (description or "").strip()
@@ -65,7 +75,11 @@ def correction_request_open(
 
 
 def correction_request_resolve(
-    *, request_id: str, corrected: bool, resolution: str, actor: object
+    *,
+    request_id: str | uuid.UUID,
+    corrected: bool,
+    resolution: str,
+    actor: AbstractBaseUser | AnonymousUser | None,
 ) -> CorrectionRequest:
     """Close an open request: the record was corrected, or it was right (with the reason why)."""
     if not (resolution or "").strip():

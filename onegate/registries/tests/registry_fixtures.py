@@ -1,10 +1,11 @@
-"""A small, hand-made registry for tests: a Thai family at a Bangkok address, and a British visitor."""
+"""A small hand-made registry for tests: a Thai family at a Bangkok address, a British visitor."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
 from stdnum.th import pin
 
 from onegate.registries.adapters.base import AccessContext
@@ -148,7 +149,7 @@ def make_family() -> Family:
         person=parent,
         laser_code="JT0123456789",
         issued_on=dt.date(2020, 1, 1),
-        expires_on=dt.date.today() + dt.timedelta(days=365),
+        expires_on=timezone.localdate() + dt.timedelta(days=365),
     )
     Address.objects.create(
         person=parent,
@@ -171,13 +172,13 @@ def make_family() -> Family:
         given_names="JOHN",
         date_of_birth=visitor.date_of_birth,
         sex="M",
-        expires_on=dt.date.today() + dt.timedelta(days=900),
+        expires_on=timezone.localdate() + dt.timedelta(days=900),
         mrz=TD3_SPECIMEN,
     )
     ResidenceStatus.objects.create(
         person=visitor,
         kind="visitor",
-        valid_from=dt.date.today() - dt.timedelta(days=3),
-        valid_until=dt.date.today() + dt.timedelta(days=27),
+        valid_from=timezone.localdate() - dt.timedelta(days=3),
+        valid_until=timezone.localdate() + dt.timedelta(days=27),
     )
     return Family(parent=parent, child=child, elder=elder, link=link, visitor=visitor)

@@ -1,4 +1,4 @@
-"""Every registry read of someone else's data is on that person's access log; reads of your own are not.
+"""Every registry read of someone else's data is on that person's access log; your own are not.
 
 The walk covers every question in ``QUESTIONS`` (a new question without a case here fails) and
 every prefill fact, so "who looked at my data" covers 100% of registry reads.
@@ -6,11 +6,11 @@ every prefill fact, so "who looked at my data" covers 100% of registry reads.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from onegate.audit.models import AuditEvent
 from onegate.registries.adapters import adapter_override
@@ -29,7 +29,7 @@ Case = Callable[[LocalAdapter, Family, Any], tuple[Any, list]]
 CASES: dict[str, Case] = {
     "person_get": lambda a, f, c: (a.person_get(person_id=str(f.parent.pk), access=c), [f.parent]),
     "person_find": lambda a, f, c: (
-        a.person_find(scheme="national_id", value=f.parent.national_id, access=c),
+        a.person_find(scheme="national_id", value=str(f.parent.national_id), access=c),
         [f.parent],
     ),
     "people_search": lambda a, f, c: (
@@ -53,7 +53,7 @@ CASES: dict[str, Case] = {
         [f.parent],
     ),
     "residence_on": lambda a, f, c: (
-        a.residence_on(person_id=str(f.parent.pk), on=dt.date.today(), access=c),
+        a.residence_on(person_id=str(f.parent.pk), on=timezone.localdate(), access=c),
         [f.parent],
     ),
     "document_belongs_to": lambda a, f, c: (
@@ -63,7 +63,9 @@ CASES: dict[str, Case] = {
         [f.visitor],
     ),
     "id_card_matches": lambda a, f, c: (
-        a.id_card_matches(national_id=f.parent.national_id, laser_code="JT0123456789", access=c),
+        a.id_card_matches(
+            national_id=str(f.parent.national_id), laser_code="JT0123456789", access=c
+        ),
         [f.parent],
     ),
 }
@@ -123,7 +125,11 @@ def test_every_prefill_fact_done_for_someone_else_is_logged(family, fact):
 def test_a_failed_transaction_takes_its_access_records_with_it(family):
     from django.db import transaction
 
-    with pytest.raises(RuntimeError), transaction.atomic():
-        LocalAdapter().person_get(person_id=str(family.parent.pk), access=staff_context())
-        raise RuntimeError("the caller failed after reading")
+    def read_then_fail() -> None:
+        with transaction.atomic():
+            LocalAdapter().person_get(person_id=str(family.parent.pk), access=staff_context())
+            raise RuntimeError("the caller failed after reading")
+
+    with pytest.raises(RuntimeError):
+        read_then_fail()
     assert not AccessRecord.objects.exists()

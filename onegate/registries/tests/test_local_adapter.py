@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 import pytest
+from django.utils import timezone
 
-from onegate.registries.adapters.base import InvalidQuestion, PurposeRequired
+from onegate.registries.adapters.base import Answer, InvalidQuestion, PurposeRequired
 from onegate.registries.adapters.local import LocalAdapter
 from onegate.registries.constants import IdentifierScheme
 from onegate.registries.models import AccessRecord
@@ -14,13 +16,23 @@ from onegate.registries.models import AccessRecord
 from .registry_fixtures import staff_context
 
 pytestmark = pytest.mark.django_db
+T = TypeVar("T")
 
 adapter = LocalAdapter()
 
 
+def found(answer: Answer[T] | None) -> Answer[T]:
+    assert answer is not None, "the registry found nothing"
+    return answer
+
+
 def test_a_person_is_found_by_national_id_with_provenance(family):
-    answer = adapter.person_find(
-        scheme=IdentifierScheme.NATIONAL_ID, value=family.parent.national_id, access=staff_context()
+    answer = found(
+        adapter.person_find(
+            scheme=IdentifierScheme.NATIONAL_ID,
+            value=family.parent.national_id,
+            access=staff_context(),
+        )
     )
     assert answer.value.given_name_latin == "Somchai"
     assert answer.provenance.registry == "population"
@@ -39,13 +51,15 @@ def test_national_id_with_spaces_is_found_and_a_bad_check_digit_is_refused(famil
 
 
 def test_a_visitor_is_found_by_passport_number_and_issuing_state(family):
-    found = adapter.person_find(
-        scheme="travel_document",
-        value="x1234567".upper(),
-        issuing_state="gbr",
-        access=staff_context(),
+    visitor = found(
+        adapter.person_find(
+            scheme="travel_document",
+            value="x1234567".upper(),
+            issuing_state="gbr",
+            access=staff_context(),
+        )
     )
-    assert found.value.id == str(family.visitor.pk)
+    assert visitor.value.id == str(family.visitor.pk)
     assert (
         adapter.person_find(
             scheme="travel_document", value="X1234567", issuing_state="AUS", access=staff_context()
@@ -73,12 +87,13 @@ def test_an_ended_guardianship_is_not_returned(family):
 
 
 def test_residence_on_a_day_says_whether_the_person_is_resident(family):
-    today = dt.date.today()
-    assert adapter.residence_on(
-        person_id=str(family.parent.pk), on=today, access=staff_context()
-    ).value.resident
-    visitor = adapter.residence_on(
-        person_id=str(family.visitor.pk), on=today, access=staff_context()
+    today = timezone.localdate()
+    parent = found(
+        adapter.residence_on(person_id=str(family.parent.pk), on=today, access=staff_context())
+    )
+    assert parent.value.resident
+    visitor = found(
+        adapter.residence_on(person_id=str(family.visitor.pk), on=today, access=staff_context())
     )
     assert visitor.value.kind == "visitor"
     assert not visitor.value.resident
@@ -132,7 +147,7 @@ def test_name_search_matches_word_prefixes_in_either_script_and_order(family):
 
 
 def test_the_current_address_resolves_its_divisions_in_both_languages(family):
-    answer = adapter.current_address(person_id=str(family.parent.pk), access=staff_context())
+    answer = found(adapter.current_address(person_id=str(family.parent.pk), access=staff_context()))
     assert answer.value.province["en"] == "Bangkok"
     assert answer.value.province["th"] == "กรุงเทพมหานคร"
     assert answer.provenance.registry == "addresses"
