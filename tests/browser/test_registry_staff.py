@@ -20,7 +20,9 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshot
 @pytest.fixture
 def officer_page(browser: Any, demo_site: str, django_user_model: Any):
     """``officer_page(path, width)``: a page opened by a signed-in registry officer."""
-    officer = django_user_model.objects.create_user(email="officer@example.test", password="x", is_staff=True)
+    officer = django_user_model.objects.create_user(
+        email="officer@example.test", password="x", is_staff=True
+    )
     officer.user_permissions.add(Permission.objects.get(codename="view_person"))
     client = Client()
     client.force_login(officer)
