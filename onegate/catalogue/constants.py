@@ -5,17 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class LevelOfAssurance(models.TextChoices):
-    """How sure a service must be of who a person is before they may use it (eIDAS levels)."""
-
-    # An account is enough: the person has not proved who they are.
-    LOW = "low", _("Low")
-    # Identity checked remotely against an authoritative document or registry record.
-    SUBSTANTIAL = "substantial", _("Substantial")
-    # Identity checked in person, or remotely with a chip document and a face match.
-    HIGH = "high", _("High")
-
+from onegate.identity.constants import LevelOfAssurance
 
 # What each level means for the person, in plain words, shown on the service page.
 LEVEL_EXPLANATIONS = {
