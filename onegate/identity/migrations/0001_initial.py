@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'accounts',
             },
             managers=[
-                ('objects', onegate.identity.models.UserManager()),
+                ('objects', onegate.identity.models.accounts.UserManager()),
             ],
         ),
     ]
