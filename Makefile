@@ -44,8 +44,14 @@ var/secret_key: | $(VENV)/.synced
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
+# The demo's OpenID Connect signing key (RSA 2048, made once; production sets OIDC_RSA_PRIVATE_KEY).
+var/oidc_rsa_key.pem: | $(VENV)/.synced
+	mkdir -p var
+	$(PY) -m onegate.identity.oidc.keys $@
+	chmod 600 $@
+
 ## run: set everything up, load the demo government and serve it with its worker and scheduler
-run: install assets translations-compile var/secret_key
+run: install assets translations-compile var/secret_key var/oidc_rsa_key.pem
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py demo_setup
 	@DJANGO_SETTINGS_MODULE=config.settings.local PORT=$(PORT) $(PY) manage.py demo_banner
 	DJANGO_SETTINGS_MODULE=config.settings.local PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \

@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from onegate.api.urls import api
 from onegate.core import views as core_views
+from onegate.identity.oidc import urls as oidc_urls
 
 handler400 = "onegate.pages.views.bad_request"
 handler403 = "onegate.pages.views.permission_denied"
@@ -17,11 +18,17 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    # OpenID Connect provider (issue 5): discovery and JWKS under /.well-known/, token,
+    # revocation and UserInfo under /o/; its pages are below, inside the language prefixes.
+    path("", include(oidc_urls.endpoints)),
 ]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    # Identity's own pages (account hub, session, proofing, acting for others): issue 5.
+    path("account/", include("onegate.identity.urls")),
+    # OpenID Connect provider's pages (issue 5): the consent page and the logout page.
+    path("o/", include(oidc_urls.pages)),
     path("", include("onegate.catalogue.urls")),
     path("", include("onegate.pages.urls")),
     path("", include("onegate.registries.urls")),

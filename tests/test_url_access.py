@@ -37,13 +37,38 @@ PUBLIC = {
     "api-v1:problem-type",
     "api-v1:openapi-json",
     "api-v1:openapi-view",
-    "admin:login",
     # Node-to-node registry API: POST only, authenticated by its signed JWS body rather than a
     # sign-in; an unsigned request is a 401 problem (registries/tests/test_remote_node.py).
     "api-v1:registry-question",
     # Django admin's own unauthenticated views: JavaScript i18n catalogue is not served; the
     # password-reset views are not mounted. Logout only accepts POST and signs nobody in.
+    # (admin:login is not public: it sends people to our sign-in, which asks for a second step.)
     "admin:logout",
+    # Accounts (issue 5): the ways into an account, which must open without one: sign in, with
+    # an emailed code, create an account (with a password or a passkey), reset a password, and
+    # the pages those journeys end on. Sign-out is a question on GET and acts only on POST. The
+    # code-entry and second-step pages (account_confirm_login_code,
+    # account_email_verification_sent, account_confirm_password_reset_code, mfa_authenticate,
+    # mfa_login_webauthn) are deliberately not here: without a journey under way they send the
+    # person to sign in, which this test counts as protected.
+    "account_login",
+    "account_request_login_code",
+    "account_signup",
+    "account_signup_by_passkey",
+    "mfa_signup_webauthn",
+    "account_reset_password",
+    "account_complete_password_reset",
+    "account_password_reset_completed",
+    "account_inactive",
+    "account_logout",
+    # OpenID Connect provider (issue 5): discovery and keys are public by definition; the token
+    # and revocation endpoints take POST only and authenticate the client, not a person; the
+    # logout page signs out whoever is signed in (nobody, here) and goes home.
+    "oauth2_provider:oidc-connect-discovery-info",
+    "oauth2_provider:jwks-info",
+    "oauth2_provider:token",
+    "oauth2_provider:revoke-token",
+    "oidc:rp-initiated-logout",
 }
 
 SAMPLES = {"slug": "sample", "uuid": str(uuid.uuid4()), "int": "1", "str": "sample", "path": "x"}

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, database_from_env, env
+from onegate.identity.oidc.keys import private_key_pem_from_env, retired_key_pems_from_env
 
 VAR_DIR = Path(env.str("ONEGATE_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -55,6 +56,10 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Accounts (issue 5): idle and absolute session limits, then staff sign-in rules. After
+    # messages, so a person signed out for inactivity is told why on the next page.
+    "onegate.identity.middleware.SessionRulesMiddleware",
+    "onegate.identity.middleware.StaffSignInRulesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -73,6 +78,10 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csrf",
                 "onegate.pages.context.site",
+                # Accounts (issue 5): header links, session-timeout warning, messages.
+                "onegate.identity.context.account",
+                # Acting (issue 5): whom the person acts for, for the header switch (lazy).
+                "onegate.identity.acting.acting_context",
             ],
         },
     },
@@ -162,6 +171,102 @@ MFA_PASSKEY_SIGNUP_ENABLED = True
 MFA_TOTP_ISSUER = "OneGate"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
 USERSESSIONS_TRACK_ACTIVITY = True
+
+# --- Accounts (issue 5): sessions, staff sign-in rules, email -----------------------------------
+# A session ends after 15 minutes without a request and 12 hours after sign-in whatever happens
+# (onegate.identity.middleware.SessionRulesMiddleware); pages warn 2 minutes before. The cookie
+# lives no longer than the session may.
+IDENTITY_SESSION_IDLE_SECONDS = 15 * 60
+IDENTITY_SESSION_WARNING_SECONDS = 2 * 60
+IDENTITY_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+SESSION_COOKIE_AGE = IDENTITY_SESSION_ABSOLUTE_SECONDS
+# Staff accounts must have a second factor and superusers a passkey before anything else
+# (onegate.identity.middleware.StaffSignInRulesMiddleware). Not read from the environment:
+# production cannot turn it off.
+IDENTITY_STAFF_MFA_REQUIRED = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "OneGate: "
+# Mail leaves through SMTP unless EMAIL_BACKEND says otherwise; `make run` prints it to the
+# console (config/settings/local.py) so the demo needs no mail server.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OneGate <no-reply@onegate.invalid>")
+# --- end of accounts block -----------------------------------------------------------------------
+
+# --- Proofing (issue 5): bursts of identity-proofing attempts -----------------------------------
+# At most 3 a minute per account and 20 a minute per IP address (allauth's cache rate limits);
+# the daily limits (5 per account, 5 per registry person) are counted from the attempts table.
+ACCOUNT_RATE_LIMITS["identity_proofing"] = "3/m/user,20/m/ip"
+# --- end of proofing block ------------------------------------------------------------------------
+
+# --- OpenID Connect provider (issue 5): django-oauth-toolkit for agencies' systems ---------------
+# docs/oidc.md explains each choice. Authorization code flow only, PKCE with S256 required, every
+# RFC 9700 (OAuth 2.0 Security BCP) gate on, tokens stored hashed, ID tokens signed RS256.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+# The issuer: set it in production (https://onegate.example); empty derives it from the request.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+# Key of the pairwise subject identifiers; empty derives one from SECRET_KEY (demo and tests).
+OIDC_PAIRWISE_SECRET = env.str("OIDC_PAIRWISE_SECRET", default="")
+# How long after signing in a client may keep refreshing its tokens (like the session's limit).
+OIDC_SIGN_IN_MAX_SECONDS = env.int("OIDC_SIGN_IN_MAX_SECONDS", default=12 * 60 * 60)
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_ISS_ENDPOINT": OIDC_ISSUER,
+    # PEM text or a file path; `make run` makes var/oidc_rsa_key.pem once (`check --deploy`
+    # fails without a key).
+    "OIDC_RSA_PRIVATE_KEY": private_key_pem_from_env(fallback_file=VAR_DIR / "oidc_rsa_key.pem"),
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": retired_key_pems_from_env(),
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": [
+        "client_secret_basic",
+        "client_secret_post",
+        "none",
+    ],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    # Ask before signing out only when the client's id_token_hint does not name the person.
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OIDC_SERVER_CLASS": "onegate.identity.oidc.server.OneGateServer",
+    "OAUTH2_VALIDATOR_CLASS": "onegate.identity.oidc.validators.OneGateValidator",
+    "SCOPES_BACKEND_CLASS": "onegate.identity.oidc.scopes.ClientScopes",
+    "SCOPES": {"openid": "openid", "profile": "profile", "email": "email", "national_id": "ID"},
+    "DEFAULT_SCOPES": ["openid"],
+    "APPLICATION_ADMIN_CLASS": "onegate.identity.admin_oidc.ClientAdmin",
+    "CLIENT_SECRET_HASHER": "oidc_client_pbkdf2_sha256",
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 10 * 60,
+    "ID_TOKEN_EXPIRE_SECONDS": 10 * 60,
+    # A refresh token dies an hour after its access token expires unless used, and in any case
+    # OIDC_SIGN_IN_MAX_SECONDS after the person signed in; each use rotates it, and a replayed
+    # one revokes its whole family.
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 60 * 60,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": env.list("OIDC_REDIRECT_URI_SCHEMES", default=["https"]),
+    "ALLOWED_SCHEMES": ["https"],
+    "ALLOW_URI_WILDCARDS": False,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+# Client secrets are long and random: a fast salted hash (onegate/identity/oidc/hashers.py).
+PASSWORD_HASHERS = [*PASSWORD_HASHERS, "onegate.identity.oidc.hashers.ClientSecretHasher"]
+# --- end of OpenID Connect block ----------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("th", _("Thai"))]

@@ -35,6 +35,46 @@ class IdentityAction(StrEnum):
     RELATIONSHIP_VERIFIED = "identity.relationship_verified"
     DELEGATION_GRANTED = "identity.delegation_granted"
     DELEGATION_REVOKED = "identity.delegation_revoked"
+    # organisations: joiners, leavers, teams and service centres
+    STAFF_ROLE_GRANTED = "identity.staff_role_granted"
+    STAFF_ROLE_ENDED = "identity.staff_role_ended"
+    STAFF_ROLE_REFUSED = "identity.staff_role_refused"  # a grant or end someone may not make
+    TEAM_CREATED = "identity.team_created"
+    TEAM_RENAMED = "identity.team_renamed"
+    SERVICE_CENTRE_SAVED = "identity.service_centre_saved"
+    SERVICE_CENTRE_HOURS_CHANGED = "identity.service_centre_hours_changed"
+    SERVICE_CENTRE_MOVED = "identity.service_centre_moved"
+    DEMO_STAFF_LOADED = "identity.demo_staff_loaded"
+    # proofing: identity proofing attempts, links to registry people, step-up
+    PROOFING_ATTEMPTED = "identity.proofing_attempted"  # any outcome, including refusals
+    IDENTITY_PROVED = "identity.identity_proved"  # an account linked to a registry person
+    DEMO_CITIZENS_LOADED = "identity.demo_citizens_loaded"  # demo citizens' accounts made
+    # acting: acting for others (children, wards, delegations) and the person's own pages
+    DELEGATION_OFFERED = "identity.delegation_offered"
+    DELEGATION_ACCEPTED = "identity.delegation_accepted"
+    DELEGATION_DECLINED = "identity.delegation_declined"
+    DELEGATION_EXPIRED = "identity.delegation_expired"
+    DELEGATION_REFUSED = "identity.delegation_refused"  # an offer, answer or revocation refused
+    ACTING_FOR_CHOSEN = "identity.acting_for_chosen"  # the header switch: now acting for someone
+    ACTING_REFUSED = "identity.acting_refused"  # asked to act for someone they may not act for
+    ACCESS_LOG_VIEWED = "identity.access_log_viewed"  # "who looked at my data", for someone else
+    ADDRESS_CHANGE_REPORTED = "identity.address_change_reported"  # by the person or for them
+    # oidc: sign-ins to agencies' systems over OpenID Connect, consent, refusals, clients
+    OIDC_SIGNED_IN = "identity.oidc_signed_in"  # a code issued to a client for a person
+    OIDC_TOKENS_ISSUED = "identity.oidc_tokens_issued"  # that code exchanged (refreshes: not)
+    OIDC_CONSENT_GIVEN = "identity.oidc_consent_given"
+    OIDC_CONSENT_REFUSED = "identity.oidc_consent_refused"
+    OIDC_REQUEST_REFUSED = "identity.oidc_request_refused"  # a bad authorization/logout request
+    OIDC_TOKEN_REFUSED = "identity.oidc_token_refused"  # noqa: S105  (an event, not a secret)
+    OIDC_CODE_REPLAYED = "identity.oidc_code_replayed"  # the tokens from that code revoked
+    OIDC_SIGNED_OUT = "identity.oidc_signed_out"  # signed out at a client's request
+    OIDC_CLIENT_SAVED = "identity.oidc_client_saved"  # registered or changed by an administrator
+    # accounts: sign-in methods and sessions (SIGNED_IN, SIGNED_OUT, SIGN_IN_FAILED, MFA_ENROLLED
+    # above are recorded by identity/account_events.py too)
+    MFA_REMOVED = "identity.mfa_removed"  # an authenticator app or passkey removed
+    PASSWORD_CHANGED = "identity.password_changed"  # changed, set or reset
+    EMAIL_ADDRESS_CHANGED = "identity.email_address_changed"  # added, removed or made main
+    SESSIONS_ENDED = "identity.sessions_ended"  # "sign out of other devices" or "everywhere"
 
 
 class RegistryAction(StrEnum):

@@ -82,7 +82,16 @@ class LanguageMiddleware(LocaleMiddleware):
 
 
 # Paths outside the translated site: machine endpoints, assets and the admin.
-NON_PAGE_PREFIXES = ("/api/", "/static/", "/healthz", "/admin/")
+NON_PAGE_PREFIXES = (
+    "/api/",
+    "/static/",
+    "/healthz",
+    "/admin/",
+    "/.well-known/",
+    "/o/token/",
+    "/o/userinfo/",
+    "/o/revoke_token/",
+)
 
 
 def _is_page(path: str) -> bool:

@@ -8,3 +8,10 @@ class IdentityConfig(AppConfig):
     name = "onegate.identity"
     label = "identity"
     verbose_name = _("Identity")
+
+    def ready(self) -> None:
+        # Sign-ins, sign-outs and sign-in method changes are audited from allauth's signals.
+        from onegate.identity import account_events
+
+        account_events.connect()
+        from onegate.identity.oidc import checks  # noqa: F401  (registers the deploy checks)

@@ -1,21 +1,23 @@
 """Registry staff pages: find a person by ID, passport or name, and view them with their links.
 
-Only staff with the ``registries.view_person`` permission may open them, and every page that
-shows registry data asks why first: the purpose goes into each access record, which the person
-will see. The purpose travels in the query string so every link from a result keeps it.
+Only staff whose role carries ``registries.view_person`` (``identity.permissions.staff_can``:
+registry officers, and service-centre officers for identity checks) may open them, and every
+page that shows registry data asks why first: the purpose goes into each access record, which the
+person will see. The purpose travels in the query string so every link from a result keeps it.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+# Staff rights come from identity's staff roles, the one permission check of the platform.
+from onegate.identity.permissions import staff_required
 from onegate.registries.adapters import AccessContext, RegistryError, registry
 from onegate.registries.addresses import address_lines
 from onegate.registries.constants import (
@@ -48,8 +50,7 @@ def _access(request: HttpRequest, data: dict) -> AccessContext:
 
 
 @require_safe
-@login_required
-@permission_required(VIEW_PERMISSION, raise_exception=True)
+@staff_required(VIEW_PERMISSION)
 def person_search(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET or None)
     context: dict = {"form": form, "results": None, "error": None}
@@ -88,8 +89,7 @@ def _search(data: dict, access: AccessContext) -> list:
 
 
 @require_safe
-@login_required
-@permission_required(VIEW_PERMISSION, raise_exception=True)
+@staff_required(VIEW_PERMISSION)
 def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
     purpose = PurposeForm(request.GET or None)
     if not purpose.is_valid():

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.test import Client
 
+from onegate.identity.constants import StaffRole
+from onegate.identity.tests.organisation_fixtures import staff_member
 from onegate.registries.tests.registry_fixtures import make_family
 from tests.browser.conftest import AXE_PATH, LANGUAGE_PREFIX, WIDTHS, Visit, format_violations
 
@@ -18,12 +19,9 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshot
 
 
 @pytest.fixture
-def officer_page(browser: Any, demo_site: str, django_user_model: Any):
+def officer_page(browser: Any, demo_site: str):
     """``officer_page(path, width)``: a page opened by a signed-in registry officer."""
-    officer = django_user_model.objects.create_user(
-        email="officer@example.test", password="x", is_staff=True
-    )
-    officer.user_permissions.add(Permission.objects.get(codename="view_person"))
+    officer = staff_member("officer@example.test", StaffRole.REGISTRY_OFFICER, "civil-registration")
     client = Client()
     client.force_login(officer)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value

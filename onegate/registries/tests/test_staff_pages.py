@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from onegate.identity.constants import StaffRole
+from onegate.identity.services.organisations import staff_role_end
+from onegate.identity.tests.organisation_fixtures import service_centre, staff_member
 from onegate.registries.models import AccessRecord
 
 pytestmark = pytest.mark.django_db
@@ -14,12 +16,8 @@ SEARCH = reverse("registries:staff_search")
 
 
 @pytest.fixture
-def officer(django_user_model):
-    user = django_user_model.objects.create_user(
-        email="officer@example.test", password="x", is_staff=True
-    )
-    user.user_permissions.add(Permission.objects.get(codename="view_person"))
-    return user
+def officer():
+    return staff_member("officer@example.test", StaffRole.REGISTRY_OFFICER, "civil-registration")
 
 
 @pytest.fixture
@@ -28,12 +26,9 @@ def officer_client(client, officer):
     return client
 
 
-def test_staff_without_the_registry_permission_are_refused(client, django_user_model, family):
-    client.force_login(
-        django_user_model.objects.create_user(
-            email="clerk@example.test", password="x", is_staff=True
-        )
-    )
+def test_staff_without_the_registry_permission_are_refused(client, family):
+    # A case worker is staff, but the role does not carry registry access.
+    client.force_login(staff_member("clerk@example.test", StaffRole.CASE_WORKER, "health"))
     assert client.get(SEARCH).status_code == 403
     assert (
         client.get(reverse("registries:staff_person", args=[family.parent.pk])).status_code == 403
@@ -109,3 +104,20 @@ def test_the_person_page_shows_links_documents_and_address_and_logs_each_person_
 def test_the_thai_page_is_in_thai(officer_client, family):
     page = officer_client.get("/th" + SEARCH).content.decode()
     assert 'lang="th"' in page
+
+
+def test_a_service_centre_officer_may_search_for_identity_checks(client, family):
+    centre = service_centre("lak-si")
+    client.force_login(
+        staff_member(
+            "counter@example.test", StaffRole.CENTRE_OFFICER, "service-centres", centre=centre
+        )
+    )
+    response = client.get(SEARCH, {"purpose": "identity-check", "name": "jaidee"})
+    assert response.status_code == 200
+    assert "Somchai Jaidee" in response.content.decode()
+
+
+def test_a_registry_officer_who_left_is_refused(officer, officer_client, family):
+    staff_role_end(actor=None, membership=officer.staff_memberships.get())
+    assert officer_client.get(SEARCH).status_code == 403

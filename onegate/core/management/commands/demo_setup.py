@@ -15,6 +15,8 @@ from django.core.management.base import BaseCommand
 DEMO_LOADERS: list[tuple[str, list[str]]] = [
     ("load_catalogue", []),
     ("registry_generate", ["--demo"]),
+    ("load_demo_staff", []),  # identity: agency staff and service centres (after the catalogue)
+    ("load_demo_citizens", []),  # identity: demo citizens' accounts (uses the centre officer)
 ]
 
 

@@ -1,0 +1,379 @@
+"""``python bench/oidc.py``: the OpenID Connect provider under load on the production server.
+
+What it measures (docs/benchmarks.md records the results, docs/oidc.md the targets):
+
+1. discovery (``/.well-known/openid-configuration``) and JWKS requests per second — target
+   ≥ 2,000/s each; wrk, 32 connections, 2 threads;
+2. authorization-code + token-exchange flows per second for a public client with PKCE (S256) —
+   target ≥ 200/s. wrk runs a Lua script with one connection per thread; each connection
+   alternates ``GET /o/authorize/`` as a signed-in person who already agreed to share (302 with a
+   code; the code, the sign-in record and the audit record are written) and ``POST /o/token/``
+   with that code and the PKCE verifier (access, refresh and ID tokens made, the ID token signed
+   RS256, the code deleted, the exchange audited). A flow counts when the token answer is 200.
+   Each wrk thread is a different person with their own session.
+
+CPU per flow (and per request) is the CPU time of the server's processes and of the database
+backends serving the bench database, divided by the flows (requests) completed — read from
+``/proc`` the way ``bench/run.py`` does. It barely moves with what else the machine is doing, so
+it is the number to compare on a busy machine; on 2 CPUs, 2 s divided by it is a hard ceiling.
+
+How: a PostgreSQL database (``DATABASE_URL``, default ``oidc_bench`` on 127.0.0.1, created and
+migrated if missing), a fresh RSA key, and the Procfile's own granian command line (2 workers)
+with ``config.settings.local``. wrk runs on the same machine, so it shares the CPUs with the
+server and the database: the figures are what one 2-core box does with everything on it.
+Traffic goes to 127.0.0.1 only; the server is stopped whatever happens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import os
+import re
+import secrets
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+from run import CpuSample, CpuUse  # bench/run.py: the same /proc accounting as `make bench`
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/oidc_bench"
+REDIRECT_URI = "https://bench-rp.example/callback"
+CLIENT_NAME = "OIDC bench client"
+PEOPLE_EMAIL = "oidc-bench-{n}@example.test"
+TARGET_FLOWS = 200.0
+TARGET_METADATA = 2000.0
+
+FLOW_SCRIPT = """
+local threads = {}
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("number", counter)
+  table.insert(threads, thread)
+end
+function init(args)
+  cookie = COOKIES[(number - 1) %% #COOKIES + 1]
+  code = nil
+  flows = 0
+  failures = 0
+end
+function request()
+  if code then
+    local body = "grant_type=authorization_code&code=" .. code .. "&redirect_uri=%(redirect)s"
+      .. "&client_id=%(client_id)s&code_verifier=%(verifier)s"
+    return wrk.format("POST", "/o/token/",
+      {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+  end
+  return wrk.format("GET", "%(authorize)s", {["Cookie"] = "sessionid=" .. cookie})
+end
+function response(status, headers, body)
+  if code then
+    if status == 200 then flows = flows + 1 else failures = failures + 1 end
+    code = nil
+  else
+    local location = headers["location"] or headers["Location"] or ""
+    if status == 302 then code = string.match(location, "[?&]code=([^&]+)") end
+    if not code then failures = failures + 1 end
+  end
+end
+function done(summary, latency, requests)
+  local total, failed = 0, 0
+  for _, thread in ipairs(threads) do
+    total = total + thread:get("flows")
+    failed = failed + thread:get("failures")
+  end
+  io.write(string.format("FLOWS %%d FAILURES %%d SECONDS %%f\\n",
+    total, failed, summary.duration / 1e6))
+end
+COOKIES = {%(cookies)s}
+"""
+
+
+def say(message: str) -> None:
+    print(f"bench/oidc: {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def environment(database_url: str, workdir: Path) -> dict[str, str]:
+    """The server's environment: the demo's settings on a bench database and a fresh key."""
+    key_file = workdir / "oidc_rsa_key.pem"
+    subprocess.run(
+        [sys.executable, "-m", "onegate.identity.oidc.keys", str(key_file)], cwd=ROOT, check=True
+    )
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "OIDC_RSA_PRIVATE_KEY": str(key_file),
+        "ONEGATE_VAR_DIR": str(workdir),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def database_create(database_url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if exists.fetchone() is None:
+            say(f"creating database {name}")
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare(people: int) -> tuple[str, list[str], str, str]:
+    """Migrate, then register the client and sign ``people`` in; returns what the script needs."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    return _bench_records(people)
+
+
+def _bench_records(people: int) -> tuple[str, list[str], str, str]:
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from oauth2_provider.models import get_application_model
+
+    from onegate.catalogue.models import Agency
+    from onegate.identity.middleware import LAST_SEEN_KEY, SIGNED_IN_AT_KEY
+    from onegate.identity.models import ClientConsent, ClientPolicy, User
+
+    Agency.objects.get_or_create(
+        slug="bench-agency",
+        defaults={
+            "name": {"en": "Bench agency", "th": "หน่วยงานทดสอบ"},
+            "description": {"en": "Load tests.", "th": "ทดสอบ"},
+        },
+    )
+    Application = get_application_model()
+    Application.objects.filter(name=CLIENT_NAME).delete()
+    application = Application.objects.create(
+        name=CLIENT_NAME,
+        client_type="public",
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        algorithm=Application.RS256_ALGORITHM,
+        redirect_uris=REDIRECT_URI,
+    )
+    ClientPolicy.objects.create(
+        application=application, agency_slug="bench-agency", name_en="Bench", name_th="ทดสอบ",
+        allowed_scopes=["openid", "email"], sector_identifier="bench.example",
+    )  # fmt: skip
+    cookies = []
+    for n in range(people):
+        email = PEOPLE_EMAIL.format(n=n)
+        User.objects.filter(email=email).delete()
+        user = User.objects.create_user(email, secrets.token_urlsafe(24))
+        ClientConsent.objects.create(user=user, application=application, scopes=["email", "openid"])
+        now = time.time()
+        session = SessionStore()
+        session.update(
+            {
+                SESSION_KEY: str(user.pk),
+                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                HASH_SESSION_KEY: user.get_session_auth_hash(),
+                AUTHENTICATION_METHODS_SESSION_KEY: [{"method": "password", "at": now}],
+                "account_authentication_methods_user": str(user.pk),
+                SIGNED_IN_AT_KEY: now,
+                LAST_SEEN_KEY: now,
+            }
+        )
+        session.create()
+        cookies.append(str(session.session_key))
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    authorize = "/o/authorize/?" + urlencode(
+        {
+            "response_type": "code",
+            "client_id": application.client_id,
+            "redirect_uri": REDIRECT_URI,
+            "scope": "openid email",
+            "state": "bench",
+            "nonce": "bench",
+            "code_challenge": challenge.rstrip(b"=").decode(),
+            "code_challenge_method": "S256",
+        }
+    )
+    script = FLOW_SCRIPT % {
+        "authorize": authorize,
+        "redirect": quote(REDIRECT_URI, safe=""),
+        "client_id": application.client_id,
+        "verifier": verifier,
+        "cookies": ", ".join(f'"{cookie}"' for cookie in cookies),
+    }
+    return application.client_id, cookies, authorize, script
+
+
+def granian_command(port: int) -> list[str]:
+    """The Procfile's web line, on ``port``."""
+    line = next(
+        line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:")
+    )
+    command = shlex.split(line.removeprefix("web:").replace("$PORT", str(port)))
+    command[0] = str(Path(sys.executable).parent / command[0])
+    return command
+
+
+def wait_until_up(port: int) -> None:
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("bench/oidc: the server did not start")
+
+
+def wrk(args: list[str]) -> str:
+    result = subprocess.run(["wrk", *args], capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def requests_per_second(output: str) -> float:
+    found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    return float(found.group(1)) if found else 0.0
+
+
+@dataclass(frozen=True)
+class Measured:
+    label: str
+    per_second: float
+    cpu_ms: float  # server and database CPU per request (or flow)
+    server_ms: float  # of which the server's processes alone
+    others_percent: float  # CPU share used by anything else on the machine meanwhile
+    failures: int = 0
+
+
+NO_DATABASE = "\0"  # matches no database backend: the server's processes alone
+
+
+def measured_run(
+    server: subprocess.Popen[bytes], database: str, args: list[str]
+) -> tuple[str, CpuUse, CpuUse]:
+    """wrk's output, and the CPU used by server and database, and by the server alone."""
+    before = CpuSample.take(server.pid, database)
+    alone = CpuSample.take(server.pid, NO_DATABASE)
+    output = wrk(args)
+    both = CpuUse.between(before, CpuSample.take(server.pid, database))
+    return output, both, CpuUse.between(alone, CpuSample.take(server.pid, NO_DATABASE))
+
+
+def bench_metadata(server: Any, database: str, port: int, seconds: int) -> list[Measured]:
+    results = []
+    for label, path in (
+        ("discovery", "/.well-known/openid-configuration"),
+        ("JWKS", "/.well-known/jwks.json"),
+    ):
+        url = f"http://127.0.0.1:{port}{path}"
+        wrk(["-t2", "-c32", "-d2s", url])  # warm-up
+        output, cpu, alone = measured_run(server, database, ["-t2", "-c32", f"-d{seconds}s", url])
+        rps = requests_per_second(output)
+        done = max(1.0, rps * seconds)
+        results.append(
+            Measured(label, rps, cpu.server_ms / done, alone.server_ms / done, cpu.others_percent)
+        )
+        say(f"{label}: {rps:,.0f} requests/s, {cpu.server_ms / done:.2f} ms CPU each")
+    return results
+
+
+def bench_flows(
+    server: Any, database: str, port: int, seconds: int, script: str, connections: int
+) -> Measured:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    url = f"http://127.0.0.1:{port}"
+    load = [f"-t{connections}", f"-c{connections}", "-s", handle.name, url]
+    wrk(["-d2s", *load])  # warm-up
+    output, cpu, alone = measured_run(server, database, [f"-d{seconds}s", *load])
+    Path(handle.name).unlink()
+    found = re.search(r"FLOWS (\d+) FAILURES (\d+) SECONDS ([\d.]+)", output)
+    if not found:
+        raise SystemExit(f"bench/oidc: no flow count in wrk's output:\n{output}")
+    flows, failures, duration = int(found.group(1)), int(found.group(2)), float(found.group(3))
+    per_flow = cpu.server_ms / max(1, flows)
+    server_only = alone.server_ms / max(1, flows)
+    say(f"flows: {flows / duration:,.1f}/s, {per_flow:.1f} ms CPU each, {failures} failed")
+    return Measured(
+        "code + token", flows / duration, per_flow, server_only, cpu.others_percent, failures
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8, help="for the flows")
+    parser.add_argument("--people", type=int, default=8)
+    parser.add_argument(
+        "--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    )
+    options = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="oidc-bench-"))
+    env = environment(options.database_url, workdir)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    database_create(options.database_url)
+    _client_id, _cookies, _authorize, script = prepare(options.people)
+
+    port = free_port()
+    database = urlsplit(options.database_url).path.lstrip("/")
+    server = subprocess.Popen(granian_command(port), cwd=ROOT, env=env, start_new_session=True)
+    try:
+        wait_until_up(port)
+        results = bench_metadata(server, database, port, options.seconds)
+        results.append(
+            bench_flows(server, database, port, options.seconds, script, options.connections)
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    report(results)
+
+
+def report(results: list[Measured]) -> None:
+    targets = {"discovery": TARGET_METADATA, "JWKS": TARGET_METADATA, "code + token": TARGET_FLOWS}
+    print(
+        "| measure | per second | target | CPU each: server + db (server alone) "
+        "| ceiling on 2 CPUs: with db (db elsewhere) | other CPU |"
+    )
+    print("| --- | ---: | --- | ---: | ---: | ---: |")
+    for result in results:
+        both = 2000 / result.cpu_ms if result.cpu_ms else 0.0
+        alone = 2000 / result.server_ms if result.server_ms else 0.0
+        print(
+            f"| {result.label} | {result.per_second:,.0f} | ≥ {targets[result.label]:,.0f} "
+            f"| {result.cpu_ms:.2f} ms ({result.server_ms:.2f} ms) "
+            f"| {both:,.0f}/s ({alone:,.0f}/s) | {result.others_percent:.0f} % |"
+        )
+    failures = sum(result.failures for result in results)
+    if failures:
+        print(f"\n{failures} flow steps failed")
+
+
+if __name__ == "__main__":
+    main()

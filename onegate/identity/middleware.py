@@ -1,0 +1,236 @@
+"""The rules every signed-in request passes through: how long a session may live, when its key is
+renewed, and what staff must have set up before they may do anything else.
+
+Sessions (issue 5 §5): a session ends 15 minutes after its last request (idle) and 12 hours after
+sign-in (absolute), whatever the person does; the next request is then served signed out, with a
+message saying why. The session key is renewed whenever the person proves who they are again
+(a new authentication record: re-authentication, a second factor, a step-up), as Django already
+does at sign-in, so a key seen before the step-up is worth nothing after it.
+
+Staff (issue 5 §1): an account with ``is_staff`` must have a second factor (an authenticator app
+or a passkey) and a superuser must have a passkey. Until then every page but the ones needed to
+set one up (and to sign out) leads to the page that explains what to do. Django admin's own
+password-only sign-in page is replaced by ours, which asks for the second factor.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+
+from onegate.identity import account_events
+
+# Session keys (prefixed so they never clash with Django's or allauth's).
+LAST_SEEN_KEY = "onegate_last_seen"
+SIGNED_IN_AT_KEY = "onegate_signed_in_at"
+# Writing the session on every request would be a database write per page; a few seconds of
+# imprecision in "last seen" costs nothing (the warning is shown two minutes early anyway).
+LAST_SEEN_RESOLUTION_SECONDS = 10
+
+# Requests that ask about the session without counting as activity (the timeout script asks
+# how long is left; asking must not extend it).
+PASSIVE_URL_NAMES = {"identity:session_status"}
+
+
+def session_deadlines(request: HttpRequest, now: float | None = None) -> tuple[float, float]:
+    """When this signed-in session ends if nothing happens (idle), and at the latest (absolute)."""
+    now = time.time() if now is None else now
+    session = request.session
+    last_seen = float(session.get(LAST_SEEN_KEY, now))
+    signed_in_at = float(session.get(SIGNED_IN_AT_KEY, now))
+    idle_end = last_seen + settings.IDENTITY_SESSION_IDLE_SECONDS
+    absolute_end = signed_in_at + settings.IDENTITY_SESSION_ABSOLUTE_SECONDS
+    return idle_end, absolute_end
+
+
+def seconds_left(request: HttpRequest, now: float | None = None) -> int:
+    """Seconds until this session ends if the person does nothing more."""
+    now = time.time() if now is None else now
+    return max(0, int(min(session_deadlines(request, now)) - now))
+
+
+def session_touch(request: HttpRequest) -> None:
+    """Count this moment as activity, however recently the last one was recorded."""
+    request.session[LAST_SEEN_KEY] = time.time()
+
+
+def _authentication_count(request: HttpRequest) -> int:
+    return len(request.session.get(AUTHENTICATION_METHODS_SESSION_KEY) or [])
+
+
+class SessionRulesMiddleware:
+    """Idle and absolute session limits, and a new session key after every step-up."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        user_before = request.user if request.user.is_authenticated else None
+        if user_before is not None:
+            self._enforce_limits(request)
+        key_before = request.session.session_key
+        authentications_before = _authentication_count(request)
+        response = self.get_response(request)
+        self._renew_key_after_step_up(request, key_before, authentications_before)
+        _record_sign_in_or_out(request, user_before)
+        if request.user.is_authenticated:
+            # A page naming the person (the header does) must never be kept by a shared cache.
+            patch_cache_control(response, private=True)
+        return response
+
+    def _enforce_limits(self, request: HttpRequest) -> None:
+        now = time.time()
+        session = request.session
+        session.setdefault(SIGNED_IN_AT_KEY, now)
+        idle_end, absolute_end = session_deadlines(request, now)
+        if now >= absolute_end:
+            self._sign_out(request, "12 hours", _signed_out_absolute_message())
+        elif now >= idle_end:
+            self._sign_out(request, "inactivity", _signed_out_idle_message())
+        elif not _is_passive(request):
+            last_seen = float(session.get(LAST_SEEN_KEY, 0))
+            if now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS:
+                session[LAST_SEEN_KEY] = now
+
+    @staticmethod
+    def _sign_out(request: HttpRequest, reason: str, message: str) -> None:
+        account_events.sign_out_reason_set(request, reason)
+        logout(request)
+        messages.info(request, message)
+
+    @staticmethod
+    def _renew_key_after_step_up(
+        request: HttpRequest, key_before: str | None, authentications_before: int
+    ) -> None:
+        if not request.user.is_authenticated or not key_before:
+            return
+        stepped_up = _authentication_count(request) > authentications_before
+        # Django's login() renews the key itself; renewing twice would only cost a write.
+        if stepped_up and request.session.session_key == key_before:
+            request.session.cycle_key()
+
+
+def _record_sign_in_or_out(request: HttpRequest, user_before: object) -> None:
+    user_after = request.user if request.user.is_authenticated else None
+    before_pk = getattr(user_before, "pk", None)
+    after_pk = getattr(user_after, "pk", None)
+    if before_pk == after_pk:
+        return
+    if user_before is not None:
+        account_events.sign_out_record(request, user_before)
+    if user_after is not None:
+        account_events.sign_in_record(request, user_after)
+
+
+def _is_passive(request: HttpRequest) -> bool:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.view_name in PASSIVE_URL_NAMES
+
+
+def _signed_out_idle_message() -> str:
+    return _(
+        "You were signed out because you did nothing for %(minutes)s minutes. "
+        "Anything you had already saved has been kept. Sign in again to carry on."
+    ) % {"minutes": settings.IDENTITY_SESSION_IDLE_SECONDS // 60}
+
+
+def _signed_out_absolute_message() -> str:
+    return _(
+        "You were signed out because you had been signed in for %(hours)s hours. "
+        "Anything you had already saved has been kept. Sign in again to carry on."
+    ) % {"hours": settings.IDENTITY_SESSION_ABSOLUTE_SECONDS // 3600}
+
+
+# URL names a staff member without the required sign-in method may still open: setting one up
+# (allauth's MFA pages, which first ask for the password again), the explanation, signing out.
+SETUP_URL_NAMES = {
+    "account_logout",
+    "account_reauthenticate",
+    "identity:sign_in_method_required",
+    "identity:session",
+    "identity:session_extend",
+    "identity:session_status",
+}
+
+
+def needs_second_factor(user: object) -> bool:
+    """Whether this account must have a second factor (every staff account must)."""
+    return bool(getattr(user, "is_staff", False))
+
+
+def needs_passkey(user: object) -> bool:
+    """Whether this account must have a passkey (administrators: superusers)."""
+    return bool(getattr(user, "is_superuser", False))
+
+
+def missing_sign_in_method(user: object) -> str | None:
+    """``"passkey"`` or ``"second_factor"`` if the account lacks what its role needs."""
+    if not needs_second_factor(user) and not needs_passkey(user):
+        return None
+    types = set(
+        Authenticator.objects.filter(user_id=getattr(user, "pk", None)).values_list(
+            "type", flat=True
+        )
+    )
+    if needs_passkey(user) and Authenticator.Type.WEBAUTHN not in types:
+        return "passkey"
+    if not types & {Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN}:
+        return "second_factor"
+    return None
+
+
+class StaffSignInRulesMiddleware:
+    """Staff without a second factor, and superusers without a passkey, set one up first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: object, view_args: object, view_kwargs: object
+    ) -> HttpResponseBase | None:
+        match = request.resolver_match
+        name = match.view_name if match else ""
+        if name == "admin:login":
+            return _our_sign_in_instead(request)
+        if not settings.IDENTITY_STAFF_MFA_REQUIRED or not request.user.is_authenticated:
+            return None
+        if name in SETUP_URL_NAMES or name.startswith("mfa_"):
+            return None
+        if missing_sign_in_method(request.user) is None:
+            return None
+        target = reverse("identity:sign_in_method_required")
+        return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+
+def _our_sign_in_instead(request: HttpRequest) -> HttpResponseBase | None:
+    """Django admin's sign-in asks for a password only; ours asks for the second factor too.
+
+    Staff already signed in pass (the admin sends them on); anyone else signed in is refused
+    rather than offered the admin's password-only form for another account.
+    """
+    if request.user.is_authenticated:
+        if request.user.is_staff:
+            return None
+        raise PermissionDenied
+    next_url = request.GET.get("next") or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("admin:index")
+    return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
