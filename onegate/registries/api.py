@@ -10,13 +10,12 @@ refusal is problem details (RFC 9457). Protocol: docs/registries-remote.md.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import time
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Router
@@ -37,6 +36,7 @@ from onegate.registries.adapters.remote import (
     token_lifetime,
 )
 from onegate.registries.constants import AccessorKind
+from onegate.registries.models import RemoteRequestNonce
 from onegate.registries.services.remote import remote_query_record_answered
 
 logger = logging.getLogger(__name__)
@@ -85,8 +85,9 @@ router = Router(tags=["registry"])
             "required": True,
             "content": {JOSE_CONTENT_TYPE: {"schema": {"type": "string"}}},
         },
+        # An int key, as django-ninja's own: a "200" string would be a second, duplicate key.
         "responses": {
-            "200": {
+            200: {
                 "description": "The answer, a compact JWS signed by this node.",
                 "content": {JOSE_CONTENT_TYPE: {"schema": {"type": "string"}}},
             }
@@ -177,12 +178,18 @@ def _declared_length(request: HttpRequest) -> int:
 
 def _refuse_replay(node: str, claims: dict[str, Any]) -> None:
     """Remember the nonce until the request expires; a second use within that time is refused."""
-    remaining = float(claims["exp"]) - time.time() + signing.CLOCK_SKEW_SECONDS
-    key = f"registries:jti:{node}:{claims['jti']}"
-    if not cache.add(key, 1, timeout=max(1, int(remaining) + 1)):
+    expires = float(claims["exp"]) + signing.CLOCK_SKEW_SECONDS
+    try:
+        with transaction.atomic():
+            RemoteRequestNonce.objects.create(
+                node=node,
+                jti=str(claims["jti"])[:128],
+                expires_at=dt.datetime.fromtimestamp(expires, tz=dt.UTC),
+            )
+    except IntegrityError:
         raise signing.SignatureRefused(
             _("This request was already used; sign a new one."), reason="replayed"
-        )
+        ) from None
 
 
 def _access_context(caller: signing.NodeKey, claims: dict[str, Any]) -> AccessContext:
