@@ -33,6 +33,8 @@ from onegate.registries.adapters.remote import (
     INVALID_QUESTION_PROBLEM,
     JOSE_CONTENT_TYPE,
     PURPOSE_PROBLEM,
+    QuestionNotAllowed,
+    peer_questions,
     token_lifetime,
 )
 from onegate.registries.constants import AccessorKind
@@ -61,6 +63,15 @@ PURPOSE_REQUIRED = ProblemType(
     _("A purpose is required."),
     _("Registry reads without a purpose are refused: say why the data is needed (purpose)."),
 )
+QUESTION_NOT_ALLOWED = ProblemType(
+    "registry-question-not-allowed",
+    403,
+    _("This node may not ask that question."),
+    _(
+        "Each peer may ask only the questions this node's REGISTRY_PEER_QUESTIONS lists for it; "
+        "ask the node's operator to allow the question, with the reason."
+    ),
+)
 INVALID_QUESTION = ProblemType(
     INVALID_QUESTION_PROBLEM,
     400,
@@ -71,7 +82,9 @@ INVALID_QUESTION = ProblemType(
     ),
 )
 # The API's list of problem types is open: each type documents itself at its URI.
-PROBLEM_TYPES.update({p.slug: p for p in (REQUEST_REFUSED, PURPOSE_REQUIRED, INVALID_QUESTION)})
+PROBLEM_TYPES.update(
+    {p.slug: p for p in (REQUEST_REFUSED, QUESTION_NOT_ALLOWED, PURPOSE_REQUIRED, INVALID_QUESTION)}
+)
 
 router = Router(tags=["registry"])
 
@@ -117,6 +130,11 @@ def answer_question(request: HttpRequest, question: str) -> HttpResponse:
         return problem_response(
             request, status=401, problem_type=REQUEST_REFUSED, detail=refusal.message
         )
+    except QuestionNotAllowed as refusal:
+        logger.warning("registry API: question refused for a peer that may not ask it")
+        return problem_response(
+            request, status=403, problem_type=QUESTION_NOT_ALLOWED, detail=refusal.message
+        )
     except PurposeRequired as refusal:
         return problem_response(
             request, status=400, problem_type=PURPOSE_REQUIRED, detail=refusal.message
@@ -142,6 +160,8 @@ def _answer(
         raise signing.SignatureRefused(
             _("The signed question is not the one in the address."), reason="wrong_question"
         )
+    if question not in peer_questions().get(caller.node, frozenset()):
+        raise QuestionNotAllowed(node=caller.node)
     _refuse_replay(caller.node, claims)
     access = _access_context(caller, claims)
     arguments = _arguments(question, claims.get("arguments"))
