@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from onegate.core import translations
 
@@ -38,3 +40,10 @@ def skip_or_fail(reason: str) -> None:
 def _require_postgres(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         skip_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> object:
+    """A Thai page leaves Thai active in the test thread: start every test in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

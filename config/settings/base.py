@@ -334,6 +334,9 @@ REGISTRY_NODE_ID = env.str("REGISTRY_NODE_ID", default="")
 REGISTRY_NODE_PRIVATE_KEY = env.str("REGISTRY_NODE_PRIVATE_KEY", default="")
 # The nodes allowed to ask this one: JSON {node id: public JWK or list of JWKs}, or a file path.
 REGISTRY_PEERS = env.str("REGISTRY_PEERS", default="")
+# What each peer may ask, JSON {node id: ["person_find", ...] or "*"}; a peer not listed may ask
+# nothing (X-Road style: access is granted per service, not per node).
+REGISTRY_PEER_QUESTIONS = env.str("REGISTRY_PEER_QUESTIONS", default="")
 # The node the "remote" adapter asks.
 REGISTRY_REMOTE_URL = env.str("REGISTRY_REMOTE_URL", default="")
 REGISTRY_REMOTE_NODE_ID = env.str("REGISTRY_REMOTE_NODE_ID", default="")

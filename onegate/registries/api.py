@@ -10,13 +10,12 @@ refusal is problem details (RFC 9457). Protocol: docs/registries-remote.md.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import time
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Router
@@ -34,9 +33,12 @@ from onegate.registries.adapters.remote import (
     INVALID_QUESTION_PROBLEM,
     JOSE_CONTENT_TYPE,
     PURPOSE_PROBLEM,
+    QuestionNotAllowed,
+    peer_questions,
     token_lifetime,
 )
 from onegate.registries.constants import AccessorKind
+from onegate.registries.models import RemoteRequestNonce
 from onegate.registries.services.remote import remote_query_record_answered
 
 logger = logging.getLogger(__name__)
@@ -61,6 +63,15 @@ PURPOSE_REQUIRED = ProblemType(
     _("A purpose is required."),
     _("Registry reads without a purpose are refused: say why the data is needed (purpose)."),
 )
+QUESTION_NOT_ALLOWED = ProblemType(
+    "registry-question-not-allowed",
+    403,
+    _("This node may not ask that question."),
+    _(
+        "Each peer may ask only the questions this node's REGISTRY_PEER_QUESTIONS lists for it; "
+        "ask the node's operator to allow the question, with the reason."
+    ),
+)
 INVALID_QUESTION = ProblemType(
     INVALID_QUESTION_PROBLEM,
     400,
@@ -71,7 +82,9 @@ INVALID_QUESTION = ProblemType(
     ),
 )
 # The API's list of problem types is open: each type documents itself at its URI.
-PROBLEM_TYPES.update({p.slug: p for p in (REQUEST_REFUSED, PURPOSE_REQUIRED, INVALID_QUESTION)})
+PROBLEM_TYPES.update(
+    {p.slug: p for p in (REQUEST_REFUSED, QUESTION_NOT_ALLOWED, PURPOSE_REQUIRED, INVALID_QUESTION)}
+)
 
 router = Router(tags=["registry"])
 
@@ -85,8 +98,9 @@ router = Router(tags=["registry"])
             "required": True,
             "content": {JOSE_CONTENT_TYPE: {"schema": {"type": "string"}}},
         },
+        # An int key, as django-ninja's own: a "200" string would be a second, duplicate key.
         "responses": {
-            "200": {
+            200: {
                 "description": "The answer, a compact JWS signed by this node.",
                 "content": {JOSE_CONTENT_TYPE: {"schema": {"type": "string"}}},
             }
@@ -116,6 +130,11 @@ def answer_question(request: HttpRequest, question: str) -> HttpResponse:
         return problem_response(
             request, status=401, problem_type=REQUEST_REFUSED, detail=refusal.message
         )
+    except QuestionNotAllowed as refusal:
+        logger.warning("registry API: question refused for a peer that may not ask it")
+        return problem_response(
+            request, status=403, problem_type=QUESTION_NOT_ALLOWED, detail=refusal.message
+        )
     except PurposeRequired as refusal:
         return problem_response(
             request, status=400, problem_type=PURPOSE_REQUIRED, detail=refusal.message
@@ -141,6 +160,8 @@ def _answer(
         raise signing.SignatureRefused(
             _("The signed question is not the one in the address."), reason="wrong_question"
         )
+    if question not in peer_questions().get(caller.node, frozenset()):
+        raise QuestionNotAllowed(node=caller.node)
     _refuse_replay(caller.node, claims)
     access = _access_context(caller, claims)
     arguments = _arguments(question, claims.get("arguments"))
@@ -177,12 +198,18 @@ def _declared_length(request: HttpRequest) -> int:
 
 def _refuse_replay(node: str, claims: dict[str, Any]) -> None:
     """Remember the nonce until the request expires; a second use within that time is refused."""
-    remaining = float(claims["exp"]) - time.time() + signing.CLOCK_SKEW_SECONDS
-    key = f"registries:jti:{node}:{claims['jti']}"
-    if not cache.add(key, 1, timeout=max(1, int(remaining) + 1)):
+    expires = float(claims["exp"]) + signing.CLOCK_SKEW_SECONDS
+    try:
+        with transaction.atomic():
+            RemoteRequestNonce.objects.create(
+                node=node,
+                jti=str(claims["jti"])[:128],
+                expires_at=dt.datetime.fromtimestamp(expires, tz=dt.UTC),
+            )
+    except IntegrityError:
         raise signing.SignatureRefused(
             _("This request was already used; sign a new one."), reason="replayed"
-        )
+        ) from None
 
 
 def _access_context(caller: signing.NodeKey, claims: dict[str, Any]) -> AccessContext:

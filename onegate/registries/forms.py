@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.th import pin
@@ -63,7 +64,7 @@ class PersonSearchForm(PurposeForm):
 
     def clean_date_of_birth(self) -> dt.date | None:
         value = self.cleaned_data.get("date_of_birth")
-        if value and value > dt.date.today():  # noqa: DTZ011 (a calendar date, compared as such)
+        if value and value > timezone.localdate():
             raise forms.ValidationError(_("The date of birth must be in the past"))
         return value
 

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from onegate.registries.models import AccessRecord
 
@@ -58,7 +59,7 @@ def access_log_for(
 
 def _row(record: AccessRecord) -> dict[str, object]:
     return {
-        "when": record.created_at.isoformat(),
+        "when": timezone.localtime(record.created_at).isoformat(),
         "who": record.accessor_label,
         "kind": record.accessor_kind,
         "organisation": record.organisation,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from onegate.registries.adapters import AccessContext
@@ -21,7 +22,10 @@ ORGANISATION = "civil-registration"
 
 def staff_access(*, user: object, purpose_code: str, reference: str = "") -> AccessContext:
     """The access context of a staff member reading the registry for one of ``STAFF_PURPOSES``."""
-    label = str(STAFF_PURPOSES[purpose_code])
+    # Stored in English whatever the officer's language, so the person's log reads the same way
+    # throughout; the person's page can translate the known purposes back.
+    with translation.override("en"):
+        label = str(STAFF_PURPOSES[purpose_code])
     purpose = f"{label} ({reference})" if reference else label
     return AccessContext(
         kind=AccessorKind.STAFF,

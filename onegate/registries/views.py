@@ -8,6 +8,7 @@ person will see. The purpose travels in the query string so every link from a re
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -32,6 +33,7 @@ from onegate.registries.forms import PersonSearchForm, PurposeForm
 from onegate.registries.staff import staff_access
 
 VIEW_PERMISSION = "registries.view_person"
+SEARCH_PAGE = 20  # people shown at most; one more found means "narrow your search"
 
 # Stored codes shown as words, in the reader's language.
 LABELS = {
@@ -57,7 +59,8 @@ def person_search(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
-            context["results"] = _search(data, _access(request, data))
+            found = _search(data, _access(request, data))
+            context["results"], context["more"] = found[:SEARCH_PAGE], len(found) > SEARCH_PAGE
         except RegistryError as error:
             context["error"] = error.message
         context["purpose_query"] = urlencode(
@@ -84,7 +87,7 @@ def _search(data: dict, access: AccessContext) -> list:
         )
         return [found] if found else []
     return adapter.people_search(
-        name=data["name"], date_of_birth=data["date_of_birth"], access=access
+        name=data["name"], date_of_birth=data["date_of_birth"], limit=SEARCH_PAGE + 1, access=access
     )
 
 
@@ -94,13 +97,23 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
     purpose = PurposeForm(request.GET or None)
     if not purpose.is_valid():
         return render(request, "registries/staff_purpose.html", {"form": purpose}, status=400)
-    access = _access(request, purpose.cleaned_data)
+    try:
+        context = _person_context(_access(request, purpose.cleaned_data), str(person_id))
+    except RegistryError as error:
+        return render(
+            request, "registries/staff_unavailable.html", {"error": error.message}, status=503
+        )
+    context["purpose_query"] = urlencode(purpose.cleaned_data)
+    return render(request, "registries/staff_person.html", context)
+
+
+def _person_context(access: AccessContext, person_id: str) -> dict[str, Any]:
     adapter = registry()
-    person = adapter.person_get(person_id=str(person_id), access=access)
+    person = adapter.person_get(person_id=person_id, access=access)
     if person is None:
         raise Http404("no such person")
     address = adapter.current_address(person_id=str(person_id), access=access)
-    context = {
+    return {
         "person": person,
         "address": address,
         "address_lines": address_lines(address.value, get_language()) if address else [],
@@ -111,7 +124,5 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
             person_id=str(person_id), on=timezone.localdate(), access=access
         ),
         "labels": LABELS,
-        "purpose_query": urlencode(purpose.cleaned_data),
         "purpose_label": access.purpose,
     }
-    return render(request, "registries/staff_person.html", context)

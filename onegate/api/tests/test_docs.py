@@ -166,3 +166,14 @@ def test_swagger_ui_runs_in_a_browser_under_the_policy(live_server: object) -> N
     assert "/api/v1/status" in paths
     assert answer.strip() == "200"
     assert violations == []
+
+
+def test_the_openapi_document_has_no_duplicate_keys(client: Client) -> None:
+    # Swagger UI refuses a document with a repeated key (e.g. "200" from an extra and from the
+    # framework), though Python's json module quietly keeps the last one.
+    def refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [key for key, _ in pairs]
+        assert len(keys) == len(set(keys)), f"duplicate keys: {keys}"
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=refuse_duplicates)

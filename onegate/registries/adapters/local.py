@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -38,6 +39,7 @@ from onegate.registries.constants import (
     DocumentStatus,
     IdentifierScheme,
 )
+from onegate.registries.identifiers import country_code_normalise
 from onegate.registries.models import (
     Address,
     FamilyLink,
@@ -140,6 +142,27 @@ def _person_uuid(person_id: str) -> uuid.UUID:
         raise InvalidQuestion(_("This is not a registry person reference.")) from None
 
 
+def _nothing(registry: str) -> Provenance:
+    """Provenance of an answer that found no record: the register, as of now."""
+    return Provenance(registry=registry, record="", as_of=timezone.now(), node=_node())
+
+
+def _known_person(person_id: str) -> uuid.UUID | None:
+    """The person's key if the register holds them; a question about nobody reads nothing."""
+    pk = _person_uuid(person_id)
+    return pk if Person.objects.filter(pk=pk).exists() else None
+
+
+def _issuing_state(value: str) -> str:
+    """The stored form of an issuing state as typed or printed (``D`` is stored as ``DEU``)."""
+    try:
+        return country_code_normalise((value or "").strip().upper(), allow_specimen=True)
+    except ValidationError:
+        raise InvalidQuestion(
+            _("%(code)s is not a country code.") % {"code": (value or "")[:3]}
+        ) from None
+
+
 def _links_in_force(today: dt.date) -> Q:
     return Q(valid_from__lte=today) & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
 
@@ -173,9 +196,9 @@ class LocalAdapter:
             except StdnumError:
                 raise InvalidQuestion(_("Enter a valid 13-digit national ID number.")) from None
             return Person.objects.filter(national_id=number).first()
-        state = (issuing_state or "").strip().upper()
-        if not (value and len(state) in (1, 3)):
+        if not (value and (issuing_state or "").strip()):
             raise InvalidQuestion(_("Give the document number and the state that issued it."))
+        state = _issuing_state(issuing_state)
         if scheme == IdentifierScheme.TRAVEL_DOCUMENT:
             document = (
                 TravelDocument.objects.select_related("person")
@@ -215,9 +238,11 @@ class LocalAdapter:
         people = people_matching(Person.objects.all(), name=name)
         if date_of_birth is not None:
             people = people.filter(date_of_birth=date_of_birth)
-        found = sorted(
-            people[: max(1, min(limit, MAX_SEARCH_RESULTS))],
-            key=lambda p: (p.family_key, p.given_key, p.date_of_birth),
+        # Ordered before the cut, so the first page is the same whoever asks, and complete.
+        found = list(
+            people.order_by("family_key", "given_key", "date_of_birth", "id")[
+                : max(1, min(limit, MAX_SEARCH_RESULTS))
+            ]
         )
         access_record_write(
             access=access,
@@ -230,6 +255,8 @@ class LocalAdapter:
     @transaction.atomic
     def children_of(self, *, person_id: str, access: AccessContext) -> list[Answer[FamilyMember]]:
         access_check(access)
+        if _known_person(person_id) is None:
+            return []
         links = FamilyLink.objects.select_related("child").filter(
             _links_in_force(timezone.localdate()), adult_id=_person_uuid(person_id)
         )
@@ -238,6 +265,8 @@ class LocalAdapter:
     @transaction.atomic
     def guardians_of(self, *, person_id: str, access: AccessContext) -> list[Answer[FamilyMember]]:
         access_check(access)
+        if _known_person(person_id) is None:
+            return []
         links = FamilyLink.objects.select_related("adult").filter(
             _links_in_force(timezone.localdate()), child_id=_person_uuid(person_id)
         )
@@ -276,6 +305,8 @@ class LocalAdapter:
         self, *, person_id: str, access: AccessContext
     ) -> list[Answer[TravelDocumentRecord]]:
         access_check(access)
+        if _known_person(person_id) is None:
+            return []
         documents = TravelDocument.objects.filter(person_id=_person_uuid(person_id)).order_by(
             "-expires_on"
         )
@@ -295,6 +326,8 @@ class LocalAdapter:
         self, *, person_id: str, access: AccessContext
     ) -> Answer[AddressRecord] | None:
         access_check(access)
+        if _known_person(person_id) is None:
+            return None
         address = (
             Address.objects.select_related("sub_district__district__province")
             .filter(person_id=_person_uuid(person_id), valid_until__isnull=True)
@@ -317,6 +350,8 @@ class LocalAdapter:
         self, *, person_id: str, on: dt.date, access: AccessContext
     ) -> Answer[ResidenceRecord] | None:
         access_check(access)
+        if _known_person(person_id) is None:
+            return None
         status = (
             ResidenceStatus.objects.filter(_links_in_force(on), person_id=_person_uuid(person_id))
             .order_by("-valid_from")
@@ -345,13 +380,13 @@ class LocalAdapter:
     ) -> Answer[DocumentOwnership]:
         access_check(access)
         pk = _person_uuid(person_id)
+        state = _issuing_state(issuing_state)
         person = Person.objects.filter(pk=pk).first()
         if person is None:
-            raise InvalidQuestion(_("There is no such person in the registry."))
+            # The same "no" as for someone else's document: the answer must not reveal who exists.
+            return Answer(DocumentOwnership(belongs=False, valid=False), _nothing("population"))
         document = TravelDocument.objects.filter(
-            person_id=pk,
-            number=(number or "").strip().upper(),
-            issuing_state=(issuing_state or "").upper(),
+            person_id=pk, number=(number or "").strip().upper(), issuing_state=state
         ).first()
         access_record_write(
             access=access,
@@ -378,7 +413,8 @@ class LocalAdapter:
         person = self._find(IdentifierScheme.NATIONAL_ID, national_id, "")
         code = "".join(ch for ch in (laser_code or "").upper() if ch.isalnum())
         if person is None:
-            raise InvalidQuestion(_("There is no person with this national ID number."))
+            # The same "no" as for a wrong laser code: the answer must not reveal who exists.
+            return Answer(False, _nothing("id_cards"))
         card = NationalIdCard.objects.filter(person=person, status=CardStatus.VALID).first()
         matches = bool(
             card

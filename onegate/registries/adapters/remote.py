@@ -15,6 +15,8 @@ question writes nothing here, so it cannot leave a partial record; it is logged 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import json
 import logging
 import os
 import secrets
@@ -32,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onegate.registries.adapters import signing, wire
 from onegate.registries.adapters.base import (
+    QUESTIONS,
     AccessContext,
     AddressRecord,
     Answer,
@@ -114,6 +117,40 @@ def remote_config() -> RemoteConfig:
     )
 
 
+class QuestionNotAllowed(RegistryError):
+    """A peer asked a question this node does not let it ask (``REGISTRY_PEER_QUESTIONS``)."""
+
+    default_message = _("This node does not let you ask that question.")
+
+
+def peer_questions() -> dict[str, frozenset[str]]:
+    """What each peer may ask: ``REGISTRY_PEER_QUESTIONS``; a peer not listed may ask nothing."""
+    return _parse_peer_questions(settings.REGISTRY_PEER_QUESTIONS)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_peer_questions(raw: str) -> dict[str, frozenset[str]]:
+    variable = "REGISTRY_PEER_QUESTIONS"
+    if not raw.strip():
+        return {}
+    try:
+        document = json.loads(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{variable}: not JSON") from None
+    if not isinstance(document, dict):
+        raise ImproperlyConfigured(f'{variable}: expected {{"node id": ["question", ...] or "*"}}')
+    allowed = {}
+    for node, questions in document.items():
+        if questions == "*":
+            allowed[node] = frozenset(QUESTIONS)
+            continue
+        unknown = set(questions) - set(QUESTIONS) if isinstance(questions, list) else {questions}
+        if unknown:
+            raise ImproperlyConfigured(f"{variable} ({node}): unknown questions {sorted(unknown)}")
+        allowed[node] = frozenset(questions)
+    return allowed
+
+
 def registry_settings_validate() -> None:
     """Parse every node-to-node setting this node uses, so a bad one stops start-up.
 
@@ -123,6 +160,7 @@ def registry_settings_validate() -> None:
     if settings.REGISTRY_NODE_PRIVATE_KEY or settings.REGISTRY_PEERS:
         signing.own_key()
         signing.peer_keys()
+        peer_questions()
         token_lifetime()
     if settings.REGISTRY_ADAPTER == "remote":
         remote_config()

@@ -9,6 +9,7 @@ from onegate.registries.models.events import (
     ReceivedEvent,
     RegistryEvent,
 )
+from onegate.registries.models.nonces import RemoteRequestNonce
 from onegate.registries.models.people import (
     ArrivalRecord,
     FamilyLink,
@@ -33,6 +34,7 @@ __all__ = [
     "Province",
     "ReceivedEvent",
     "RegistryEvent",
+    "RemoteRequestNonce",
     "ResidenceStatus",
     "SubDistrict",
     "TravelDocument",

@@ -16,15 +16,16 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from onegate.audit.constants import RegistryAction
 from onegate.audit.services import audit_record
 from onegate.core.tasks import enqueue_in_transaction
 from onegate.registries import tasks as registry_tasks
-from onegate.registries.constants import DeliveryStatus, EventType
+from onegate.registries.constants import AccessorKind, DeliveryStatus, EventType
 from onegate.registries.models import (
+    AccessRecord,
     AgencySubscription,
     EventDelivery,
     Person,
@@ -75,9 +76,33 @@ def event_publish(
                 "agencies": [delivery.subscription.agency_slug for delivery in deliveries],
             },
         )
+        _record_agency_access(person=person, event_type=event_type, deliveries=deliveries)
         for delivery in deliveries:
             enqueue_in_transaction(registry_tasks.event_deliver, delivery_id=str(delivery.id))
     return event
+
+
+def _record_agency_access(
+    *, person: Person, event_type: EventType, deliveries: list[EventDelivery]
+) -> None:
+    """Each agency told about the change receives the person's data: that is on their access log."""
+    now = timezone.now()
+    with translation.override("en"):  # the access log keeps one language, as staff reads do
+        purpose = f"Tell us once: {event_type.label}"
+    AccessRecord.objects.bulk_create(
+        AccessRecord(
+            person=person,
+            created_at=now,
+            accessor_kind=AccessorKind.AGENCY_SYSTEM,
+            accessor_id=delivery.subscription.agency_slug,
+            accessor_label=delivery.subscription.agency_slug,
+            organisation=delivery.subscription.agency_slug,
+            purpose=purpose,
+            facts=["person.address", "person.national_id"],
+            channel="tell-us-once",
+        )
+        for delivery in deliveries
+    )
 
 
 def event_delivery_attempt(*, delivery_id: str | uuid.UUID) -> DeliveryStatus:

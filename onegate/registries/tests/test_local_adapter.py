@@ -11,9 +11,9 @@ from django.utils import timezone
 from onegate.registries.adapters.base import Answer, InvalidQuestion, PurposeRequired
 from onegate.registries.adapters.local import LocalAdapter
 from onegate.registries.constants import IdentifierScheme
-from onegate.registries.models import AccessRecord
+from onegate.registries.models import AccessRecord, TravelDocument
 
-from .registry_fixtures import staff_context
+from .registry_fixtures import national_id, person, staff_context
 
 pytestmark = pytest.mark.django_db
 T = TypeVar("T")
@@ -162,3 +162,57 @@ def test_a_question_without_a_purpose_is_refused_and_nothing_is_recorded(family)
 def test_a_malformed_person_reference_is_an_invalid_question(family):
     with pytest.raises(InvalidQuestion):
         adapter.children_of(person_id="not-a-uuid", access=staff_context())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_questions_about_nobody_read_nothing_and_write_nothing():
+    # Committed for real (transaction=True), so a dangling access record would fail the FK check.
+    nobody = "00000000-0000-4000-8000-000000000000"
+    access = staff_context()
+    assert adapter.person_get(person_id=nobody, access=access) is None
+    assert adapter.children_of(person_id=nobody, access=access) == []
+    assert adapter.guardians_of(person_id=nobody, access=access) == []
+    assert adapter.travel_documents_of(person_id=nobody, access=access) == []
+    assert adapter.current_address(person_id=nobody, access=access) is None
+    assert adapter.residence_on(person_id=nobody, on=timezone.localdate(), access=access) is None
+    assert not AccessRecord.objects.exists()
+
+
+def test_yes_no_checks_do_not_reveal_who_exists(family):
+    unknown_id = national_id("110170099999")
+    access = staff_context()
+    assert (
+        adapter.id_card_matches(
+            national_id=unknown_id, laser_code="JT0123456789", access=access
+        ).value
+        is False
+    )
+    nobody = "00000000-0000-4000-8000-000000000000"
+    answer = adapter.document_belongs_to(
+        person_id=nobody, number="X1234567", issuing_state="GBR", access=access
+    )
+    assert (answer.value.belongs, answer.value.valid) == (False, False)
+
+
+def test_a_german_passport_is_found_by_the_d_printed_in_it(family):
+    TravelDocument.objects.filter(number="X1234567").update(issuing_state="DEU")
+    visitor = found(
+        adapter.person_find(
+            scheme="travel_document", value="X1234567", issuing_state="D", access=staff_context()
+        )
+    )
+    assert visitor.value.id == str(family.visitor.pk)
+    with pytest.raises(InvalidQuestion, match="not a country code"):
+        adapter.person_find(
+            scheme="travel_document", value="X1234567", issuing_state="QQQ", access=staff_context()
+        )
+
+
+def test_name_search_returns_the_first_people_in_name_order(family):
+    for given in ("Zed", "Abe", "Kit"):
+        person(given, "Jaidee", dt.date(1990, 1, 1))
+    names = [
+        a.value.given_name_latin
+        for a in adapter.people_search(name="jaidee", limit=3, access=staff_context())
+    ]
+    assert names == ["Abe", "Kit", "Malee"]

@@ -88,6 +88,17 @@ def report(person, *, moved_on=dt.date(2026, 11, 1), address=None, actor=None):
 
 
 class TestTheReport:
+    def test_each_agency_told_is_on_the_persons_access_log(self, mover):
+        subscribe("health")
+        subscribe("land-transport")
+
+        report(mover)
+
+        told = mover.access_records.filter(channel="tell-us-once")
+        assert sorted(told.values_list("organisation", flat=True)) == ["health", "land-transport"]
+        assert all(r.purpose == "Tell us once: Change of address" for r in told)
+        assert all(set(r.facts) == {"person.address", "person.national_id"} for r in told)
+
     def test_the_old_address_ends_the_day_before_the_move_and_the_new_one_begins_on_it(self, mover):
         report(mover, moved_on=dt.date(2026, 11, 1))
 

@@ -94,6 +94,7 @@ def node_environment(
         REGISTRY_NODE_ID=node_id,
         REGISTRY_NODE_PRIVATE_KEY=json.dumps(private_jwk),
         REGISTRY_PEERS=json.dumps(peers),
+        REGISTRY_PEER_QUESTIONS=json.dumps(dict.fromkeys(peers, "*")),
         LOG_LEVEL="ERROR",
         PYTHONDONTWRITEBYTECODE="1",
     )
