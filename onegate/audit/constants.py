@@ -72,7 +72,7 @@ class IdentityAction(StrEnum):
     # accounts: sign-in methods and sessions (SIGNED_IN, SIGNED_OUT, SIGN_IN_FAILED, MFA_ENROLLED
     # above are recorded by identity/account_events.py too)
     MFA_REMOVED = "identity.mfa_removed"  # an authenticator app or passkey removed
-    PASSWORD_CHANGED = "identity.password_changed"  # changed, set or reset
+    PASSWORD_CHANGED = "identity.password_changed"  # noqa: S105 (an event name); changed, set or reset
     EMAIL_ADDRESS_CHANGED = "identity.email_address_changed"  # added, removed or made main
     SESSIONS_ENDED = "identity.sessions_ended"  # "sign out of other devices" or "everywhere"
 

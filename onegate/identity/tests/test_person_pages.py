@@ -111,7 +111,9 @@ def test_the_log_filters_by_organisation_kind_and_period(client, household):
 
     def shown(**query):
         text = client.get(url, query).content.decode()
-        return int(re.search(r'id="records">(\d+) records?<', text).group(1))
+        found = re.search(r'id="records">(\d+) records?<', text)
+        assert found, "the page says how many records it shows"
+        return int(found.group(1))
 
     assert shown() == 2
     assert shown(organisation="immigration") == 1

@@ -6,10 +6,15 @@ applies what changed (new migrations, new static files, edited demo data).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.exceptions import InconsistentMigrationHistory
+from django.utils import timezone
 
 # Each app that ships demo data adds its loader here, in dependency order.
 DEMO_LOADERS: list[tuple[str, list[str]]] = [
@@ -23,11 +28,35 @@ DEMO_LOADERS: list[tuple[str, list[str]]] = [
 class Command(BaseCommand):
     help = "Migrate, create the cache table, collect static files and load the demo data."
 
+    def _start_over_from_an_older_demo(self) -> None:
+        """A demo database from before accounts existed cannot take the account model's migration.
+
+        Only the demo's own SQLite file under var/ is set aside (renamed, never deleted); any other
+        database is the operator's, and the error stands.
+        """
+        database = connection.settings_dict
+        demo_file = Path(settings.VAR_DIR) / "onegate.sqlite3"
+        if connection.vendor != "sqlite" or Path(str(database["NAME"])) != demo_file:
+            raise CommandError(
+                "This database was made by an older OneGate whose migrations cannot be applied "
+                "on top: migrate a copy by hand, or point DATABASE_URL at a new database."
+            )
+        connection.close()
+        kept = demo_file.with_name(f"onegate.sqlite3.{timezone.now():%Y%m%d%H%M%S}.old")
+        demo_file.rename(kept)
+        self.stdout.write(
+            f"The demo database predates accounts; it was moved to {kept} and a new one is made."
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = options["verbosity"]
         quiet = {"verbosity": max(verbosity - 1, 0)}
         self.stdout.write("Preparing the database…")
-        call_command("migrate", interactive=False, **quiet)
+        try:
+            call_command("migrate", interactive=False, **quiet)
+        except InconsistentMigrationHistory:
+            self._start_over_from_an_older_demo()
+            call_command("migrate", interactive=False, **quiet)
         call_command("createcachetable", **quiet)
         self.stdout.write("Collecting static files…")
         call_command("collectstatic", interactive=False, **quiet)
