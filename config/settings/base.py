@@ -124,7 +124,7 @@ LOGIN_REDIRECT_URL = "/"
 
 # Argon2id first (RFC 9106); older hashes are upgraded on the next sign-in.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "onegate.identity.passwords.Argon2idHasher",  # also reads Argon2 hashes of other costs
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 

@@ -4,8 +4,8 @@ Passwords are chosen by people, so they get Argon2id with a deliberate cost. A c
 not: django-oauth-toolkit generates it (128 characters from 62 symbols, about 760 bits) and the
 admin form refuses a typed one shorter than ``MIN_SECRET_LENGTH``, so no secret can be guessed
 and a slow hash would buy nothing. It would cost a great deal: every token request by a
-confidential client verifies the secret, and Argon2id at the password cost (100 MiB, about 50 ms)
-would cap each core at some twenty token requests a second and let anyone who knows a client id
+confidential client verifies the secret, and Argon2id at the password cost (19 MiB, about 25 ms)
+would cap each core at some forty token requests a second and let anyone who knows a client id
 make us burn that memory and time per request. PBKDF2-HMAC-SHA256 with 1,000 iterations and a
 random salt keeps the stored value one-way at well under a millisecond a check.
 """

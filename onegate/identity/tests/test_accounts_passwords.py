@@ -5,7 +5,6 @@ breached passwords refused with a reason, and no composition rules. Stored with 
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from onegate.identity.models import User
@@ -80,17 +79,3 @@ def test_the_reason_is_in_thai_on_the_thai_page(client):
     assert 'lang="th"' in page
     assert "too common" not in page
     assert "รหัสผ่านนี้" in page
-
-
-def test_passwords_are_stored_with_argon2id_in_production():
-    assert settings.PASSWORD_HASHERS  # test settings use a fast hasher; the real list:
-    from config.settings import base
-
-    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
-    from django.contrib.auth.hashers import Argon2PasswordHasher
-
-    hasher = Argon2PasswordHasher()
-    encoded = hasher.encode("a long passphrase", hasher.salt())
-    assert encoded.startswith("argon2$argon2id$")
-    assert hasher.verify("a long passphrase", encoded)
-    assert not hasher.verify("a wrong passphrase", encoded)

@@ -4,7 +4,6 @@ the discovery and JWKS documents, and the deployment checks."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from django.contrib.auth.hashers import check_password, make_password
@@ -55,16 +54,13 @@ def test_the_level_a_request_needs(acr_values, minimum, needed):
     assert level_needed(acr_values=acr_values, minimum=minimum) == needed
 
 
-def test_client_secrets_are_hashed_fast_and_one_way():
+def test_client_secrets_are_hashed_cheaply_and_one_way():
     secret = "s" * 48
-    started = time.perf_counter()
     stored = make_password(secret, hasher="oidc_client_pbkdf2_sha256")
-    checked = check_password(secret, stored)
-    elapsed = time.perf_counter() - started
 
+    # The cost is pinned by its parameters (no timed assertion): 1,000 PBKDF2 rounds, not Argon2id.
     assert stored.startswith("oidc_client_pbkdf2_sha256$1000$") and secret not in stored
-    assert checked and not check_password("t" * 48, stored)
-    assert elapsed < 0.05  # Argon2id at the password cost takes about 50 ms for each
+    assert check_password(secret, stored) and not check_password("t" * 48, stored)
     assert ClientSecretHasher.iterations == 1_000
 
 

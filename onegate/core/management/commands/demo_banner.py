@@ -7,12 +7,24 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from onegate.identity.demo_citizens import CITIZENS
+from onegate.identity.demo_staff import DEMO_STAFF_PASSWORD, DEMO_STAFF_TOTP_SECRET, STAFF
+
+
+def _citizen_lines() -> list[str]:
+    return [f"  {c.email}  {c.password}  {c.totp_secret}\n      {c.shows}" for c in CITIZENS]
+
+
+def _staff_lines() -> list[str]:
+    return [f"  {s.email}  {s.role.label} ({s.agency_slug})" for s in STAFF]
+
 
 class Command(BaseCommand):
     help = "Print the demo's addresses and sign-ins."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        base = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+        port = os.environ.get("PORT", "8000")
+        base = f"http://127.0.0.1:{port}"
         lines = [
             "",
             "OneGate demo government",
@@ -21,8 +33,15 @@ class Command(BaseCommand):
             f"  Health                {base}/healthz",
             f"  API documentation     {base}/api/v1/docs",
             "",
-            "Demo sign-ins: none yet. Accounts arrive with the Identity work; until then every",
-            "page of the catalogue is public.",
+            f"Sign in at {base}/accounts/login/ (passkeys need http://localhost:{port}/).",
+            "Emailed sign-in and confirmation codes are printed in this terminal.",
+            "",
+            "Demo people (password, then the authenticator-app secret for the second step):",
+            *_citizen_lines(),
+            "",
+            f"Demo staff (password {DEMO_STAFF_PASSWORD}, "
+            f"authenticator secret {DEMO_STAFF_TOTP_SECRET}):",
+            *_staff_lines(),
             "",
             "Web server, task worker and scheduler are starting; press Ctrl-C to stop them all.",
             "",
