@@ -311,7 +311,8 @@ class _AddressForm(forms.Form):
     moved_on_year = date_part()
 
     def address_input(self) -> AddressInput:
-        raise NotImplementedError
+        """The typed address of the subclass's fields (Thai or abroad); each form says which."""
+        raise NotImplementedError("each address form builds its own AddressInput")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -244,9 +244,8 @@ def arrived_family(d: Drafter) -> Household:
         principal_visa if mother_works else VISA_DEPENDANT,
     )
     parents = [mother]
-    if mother_works and d.rng.random() < 0.3:  # a single mother
-        pass
-    else:
+    single_mother = mother_works and d.rng.random() < 0.3
+    if not single_mother:
         born = min(
             mother.born - d.rng.randint(int(-2 * YEAR), int(6 * YEAR)), d.today - int(26 * YEAR)
         )
