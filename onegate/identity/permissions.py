@@ -179,6 +179,18 @@ def staff_centre_scope(user: Any, permission: str) -> set[str]:
     return {str(pk) for pk in centres.values_list("pk", flat=True).distinct()}
 
 
+def staff_agencies(user: Any, permission: str) -> list[str]:
+    """Every agency (slug, sorted) whose role lets ``user`` do ``permission``, centres included.
+
+    Unlike ``staff_scope``, a role held at one service centre counts here, with the centre's
+    agency: this answers "on behalf of which organisation is this person acting?", not "where".
+    """
+    if not _is_staff_account(user):
+        return []
+    current = _current_memberships(user).filter(role__in=staff_roles_with(permission))
+    return sorted(set(current.values_list("agency_slug", flat=True)))
+
+
 def staff_required(
     permission: str,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:

@@ -17,10 +17,9 @@ STAFF_PURPOSES = {
     "court-order": _("Responding to a court order"),
 }
 
-ORGANISATION = "civil-registration"
-
-
-def staff_access(*, user: object, purpose_code: str, reference: str = "") -> AccessContext:
+def staff_access(
+    *, user: object, organisation: str, purpose_code: str, reference: str = ""
+) -> AccessContext:
     """The access context of a staff member reading the registry for one of ``STAFF_PURPOSES``."""
     # Stored in English whatever the officer's language, so the person's log reads the same way
     # throughout; the person's page can translate the known purposes back.
@@ -31,7 +30,7 @@ def staff_access(*, user: object, purpose_code: str, reference: str = "") -> Acc
         kind=AccessorKind.STAFF,
         accessor_id=str(getattr(user, "pk", "")),
         accessor_label=getattr(user, "get_username", lambda: "")(),
-        organisation=ORGANISATION,
+        organisation=organisation,
         purpose=purpose,
         channel="registry-staff",
         user=user,

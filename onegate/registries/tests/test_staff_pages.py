@@ -62,6 +62,7 @@ def test_search_by_national_id_shows_the_person_and_logs_the_reason(officer_clie
     record = AccessRecord.objects.get(person=family.parent)
     assert record.purpose == "Processing an application"
     assert record.accessor_label == "officer@example.test"
+    assert record.organisation == "civil-registration"  # the officer's own agency
 
 
 def test_search_by_name_in_thai_and_by_passport(officer_client, family):
@@ -116,6 +117,8 @@ def test_a_service_centre_officer_may_search_for_identity_checks(client, family)
     response = client.get(SEARCH, {"purpose": "identity-check", "name": "jaidee"})
     assert response.status_code == 200
     assert "Somchai Jaidee" in response.content.decode()
+    # The people found see the service-centre network, not the registry, on their access log.
+    assert set(AccessRecord.objects.values_list("organisation", flat=True)) == {"service-centres"}
 
 
 def test_a_registry_officer_who_left_is_refused(officer, officer_client, family):
