@@ -17,6 +17,7 @@ STAFF_PURPOSES = {
     "court-order": _("Responding to a court order"),
 }
 
+
 def staff_access(
     *, user: object, organisation: str, purpose_code: str, reference: str = ""
 ) -> AccessContext:
