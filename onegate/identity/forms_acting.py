@@ -20,22 +20,19 @@ from django.utils.translation import gettext_lazy as _
 from pycountry import countries
 
 from onegate.core.languages import current_language
+from onegate.pages.dateinput import THAI_DIGITS, date_box, read_date
 from onegate.registries import divisions
 from onegate.registries.addresses import AddressInput, ValidAddress, address_validate
 from onegate.registries.constants import AccessorKind, AddressKind
 from onegate.registries.divisions import Division
 from onegate.registries.selectors import AccessLogFilter
 
-BUDDHIST_ERA_OFFSET = 543
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-
-
 # --- dates as three boxes -------------------------------------------------------------------
 
 
 def date_part() -> forms.CharField:
     """One box of a date (day, month or year); ``date_from`` checks the three together."""
-    return forms.CharField(max_length=4, required=False)
+    return date_box()
 
 
 def date_from(form: forms.Form, prefix: str, *, missing: Any, invalid: Any) -> dt.date | None:
@@ -43,21 +40,10 @@ def date_from(form: forms.Form, prefix: str, *, missing: Any, invalid: Any) -> d
 
     The day box carries the error so the error summary links to the first box.
     """
-    data = form.cleaned_data
-    parts = [
-        (data.get(f"{prefix}_{part}") or "").translate(_THAI_DIGITS).strip()
-        for part in ("day", "month", "year")
-    ]
-    if not any(parts):
-        form.add_error(f"{prefix}_day", missing)
-        return None
     try:
-        day, month, year = (int(part) for part in parts)
-        if year > 2400:  # Buddhist Era
-            year -= BUDDHIST_ERA_OFFSET
-        return dt.date(year, month, day)
-    except ValueError:
-        form.add_error(f"{prefix}_day", invalid)
+        return read_date(form.cleaned_data, prefix, missing=missing)
+    except ValidationError as error:
+        form.add_error(f"{prefix}_day", missing if error.code == "required" else invalid)
         return None
 
 
@@ -214,7 +200,7 @@ class PostcodeForm(forms.Form):
     )
 
     def clean_postcode(self) -> str:
-        value = "".join(self.cleaned_data["postcode"].translate(_THAI_DIGITS).split())
+        value = "".join(self.cleaned_data["postcode"].translate(THAI_DIGITS).split())
         if not (len(value) == 5 and value.isdigit()):
             raise ValidationError(_("A Thai postcode is five digits, like 10200"))
         if not divisions.sub_districts_by_postcode(value):

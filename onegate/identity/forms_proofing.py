@@ -23,6 +23,7 @@ from onegate.identity.proofing.in_person import InPersonDetails, SightedDocument
 from onegate.identity.proofing.matching import document_name
 from onegate.identity.proofing.national_id_card import IdCardDetails
 from onegate.identity.proofing.passport import PassportDetails
+from onegate.pages.dateinput import date_box, read_date
 from onegate.registries.identifiers import (
     country_code_normalise,
     laser_code_normalise,
@@ -30,34 +31,9 @@ from onegate.registries.identifiers import (
 )
 from onegate.registries.mrz import MRZError, parse_mrz
 
-BUDDHIST_ERA_OFFSET = 543
-_FIRST_BUDDHIST_YEAR_READ = 2400  # no one alive was born in 2400 CE; 2400 BE is 1857 CE
-
 
 def _date_part(max_length: int) -> forms.CharField:
-    return forms.CharField(required=False, max_length=max_length, strip=True)
-
-
-def read_date(data: dict[str, Any], prefix: str, *, missing: Any) -> dt.date:
-    """The date typed in the ``<prefix>_day/_month/_year`` boxes, or a ``ValidationError``."""
-    parts = [data.get(f"{prefix}_{part}", "") for part in ("day", "month", "year")]
-    if not any(parts):
-        raise ValidationError(missing, code="required")
-    if not all(parts):
-        raise ValidationError(
-            _("Enter a day, a month and a year, for example 27 3 1984"), code="incomplete"
-        )
-    if not all(part.isdigit() for part in parts):
-        raise ValidationError(_("Enter the date in numbers, for example 27 3 1984"), code="digits")
-    day, month, year = (int(part) for part in parts)
-    if year >= _FIRST_BUDDHIST_YEAR_READ:
-        year -= BUDDHIST_ERA_OFFSET
-    if year < 1900:
-        raise ValidationError(_("Enter the year as 4 digits, for example 1984"), code="year")
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise ValidationError(_("Enter a real date"), code="impossible") from None
+    return date_box(max_length)
 
 
 def _latin_name(value: str, *, field_label: Any) -> str:
