@@ -54,7 +54,11 @@ var/oidc_rsa_key.pem: | $(VENV)/.synced
 run: install assets translations-compile var/secret_key var/oidc_rsa_key.pem
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py demo_setup
 	@DJANGO_SETTINGS_MODULE=config.settings.local PORT=$(PORT) $(PY) manage.py demo_banner
+	@# honcho gives each process its own PORT (web 8000, worker 8100, …), so the address that
+	@# workers put in messages and call the SMS simulator at is fixed here, from the web's port.
 	DJANGO_SETTINGS_MODULE=config.settings.local PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
+		SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
+		NOTIFY_SMS_GATEWAY_URL="$${NOTIFY_SMS_GATEWAY_URL:-http://127.0.0.1:$(PORT)/notify-sim/sms/}" \
 		exec $(VENV)/bin/honcho start --procfile Procfile --port $(PORT)
 
 ## test: the whole suite (SQLite unless DATABASE_URL says otherwise; browser tests need chromium)

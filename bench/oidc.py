@@ -14,8 +14,19 @@ What it measures (docs/benchmarks.md records the results, docs/oidc.md the targe
 
 CPU per flow (and per request) is the CPU time of the server's processes and of the database
 backends serving the bench database, divided by the flows (requests) completed — read from
-``/proc`` the way ``bench/run.py`` does. It barely moves with what else the machine is doing, so
-it is the number to compare on a busy machine; on 2 CPUs, 2 s divided by it is a hard ceiling.
+``/proc`` the way ``bench/run.py`` does; on 2 CPUs, 2 s divided by it is a hard ceiling. It moves
+less with what else the machine is doing than requests per second, but it does move: when
+others crowd the CPUs, the server's threads spend CPU waiting for each other.
+
+So before the HTTP runs a flow is also measured **in process**: the same middleware and views
+through Django's test client, no HTTP server, one flow after another — the CPU of that one
+process and of its database backend per flow, which hardly depends on the neighbours. That run
+also counts the SQL statements of one flow (``--show-statements`` prints them); PostgreSQL's own
+``pg_stat_database`` counts the transactions committed per flow during the HTTP run (read-only
+statements outside a transaction and Django's connection health checks are transactions too).
+A fixed Python loop is timed as well, to tell a slower machine (or a slower moment) from a
+slower flow. ``--only in-process`` skips the HTTP runs (a quick check that costs the shared
+machine little).
 
 How: a PostgreSQL database (``DATABASE_URL``, default ``oidc_bench`` on 127.0.0.1, created and
 migrated if missing), a fresh RSA key, and the Procfile's own granian command line (2 workers)
@@ -142,7 +153,7 @@ def database_create(database_url: str) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def prepare(people: int) -> tuple[str, list[str], str, str]:
+def prepare(people: int) -> tuple[str, list[str], str, str, str]:
     """Migrate, then register the client and sign ``people`` in; returns what the script needs."""
     import django
 
@@ -154,7 +165,7 @@ def prepare(people: int) -> tuple[str, list[str], str, str]:
     return _bench_records(people)
 
 
-def _bench_records(people: int) -> tuple[str, list[str], str, str]:
+def _bench_records(people: int) -> tuple[str, list[str], str, str, str]:
     from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -226,7 +237,101 @@ def _bench_records(people: int) -> tuple[str, list[str], str, str]:
         "verifier": verifier,
         "cookies": ", ".join(f'"{cookie}"' for cookie in cookies),
     }
-    return application.client_id, cookies, authorize, script
+    return application.client_id, cookies, authorize, script, verifier
+
+
+@dataclass(frozen=True)
+class InProcess:
+    """One flow run in this process through the same middleware and views (Django's test client
+    against the bench database), without an HTTP server."""
+
+    authorize: list[str]  # the SQL statements of the authorization request (BEGIN/COMMIT too)
+    token: list[str]  # and of the token request
+    python_ms: float  # CPU of this process per flow (the test client's share included)
+    database_ms: float  # CPU of its database backend per flow
+
+    def statements(self) -> int:
+        return sum(sql not in ("BEGIN", "COMMIT") for sql in self.authorize + self.token)
+
+
+def in_process_flows(authorize: str, cookie: str, verifier: str, flows: int) -> InProcess:
+    """Count one flow's statements, then time ``flows`` flows: the CPU of this one process and of
+    its database backend. Nothing else runs in them, so this barely moves when other work
+    crowds the machine (the HTTP run below does move: its server spins while it waits)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    browser = Client(HTTP_HOST="127.0.0.1")
+    browser.cookies["sessionid"] = cookie
+    machine = Client(HTTP_HOST="127.0.0.1")
+    client_id = dict(re.findall(r"([a-z_]+)=([^&]+)", urlsplit(authorize).query))["client_id"]
+
+    def flow() -> None:
+        answer = browser.get(authorize)
+        code = re.search(r"[?&]code=([^&]+)", answer.get("Location", ""))
+        if answer.status_code != 302 or code is None:
+            raise SystemExit(f"bench/oidc: the authorization request failed ({answer.status_code})")
+        body = urlencode(
+            {
+                "grant_type": "authorization_code",
+                "code": code.group(1),
+                "redirect_uri": REDIRECT_URI,
+                "client_id": client_id,
+                "code_verifier": verifier,
+            }
+        )
+        token = machine.post("/o/token/", body, "application/x-www-form-urlencoded")
+        if token.status_code != 200:
+            raise SystemExit(f"bench/oidc: the token request failed ({token.status_code})")
+
+    for _ in range(20):  # warm: in-process memory, the user-session row, imports
+        flow()
+    with CaptureQueriesContext(connection) as queries:
+        flow()
+    sqls = [query["sql"] for query in queries.captured_queries]
+    split = next(
+        n for n, sql in enumerate(sqls) if sql.startswith('SELECT "oauth2_provider_grant"')
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+
+    def backend_seconds() -> float:
+        values = backend.read_text().rsplit(")", 1)[1].split()
+        return (int(values[11]) + int(values[12])) / os.sysconf("SC_CLK_TCK")
+
+    python, database = time.process_time(), backend_seconds()
+    for _ in range(flows):
+        flow()
+    python, database = time.process_time() - python, backend_seconds() - database
+    return InProcess(sqls[:split], sqls[split:], 1000 * python / flows, 1000 * database / flows)
+
+
+def transactions_committed(database: str) -> int:
+    """Transactions committed in ``database`` so far (PostgreSQL's own count)."""
+    import psycopg
+
+    admin = urlsplit(os.environ["DATABASE_URL"])._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute("SELECT pg_stat_clear_snapshot()")
+        row = connection.execute(
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = %s", [database]
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def python_reference_ms() -> float:
+    """How fast this machine runs Python: the best of five runs of a fixed loop, in ms. Compare
+    CPU per flow between machines only in proportion to this."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.process_time()
+        total = 0
+        for number in range(1_000_000):
+            total += number
+        best = min(best, time.process_time() - started)
+    return best * 1000
 
 
 def granian_command(port: int) -> list[str]:
@@ -267,6 +372,7 @@ class Measured:
     server_ms: float  # of which the server's processes alone
     others_percent: float  # CPU share used by anything else on the machine meanwhile
     failures: int = 0
+    transactions: float = 0.0  # committed per flow, counted by PostgreSQL
 
 
 NO_DATABASE = "\0"  # matches no database backend: the server's processes alone
@@ -309,7 +415,10 @@ def bench_flows(
     url = f"http://127.0.0.1:{port}"
     load = [f"-t{connections}", f"-c{connections}", "-s", handle.name, url]
     wrk(["-d2s", *load])  # warm-up
+    committed = transactions_committed(database)
     output, cpu, alone = measured_run(server, database, [f"-d{seconds}s", *load])
+    time.sleep(1.5)  # backends report their counts to PostgreSQL's statistics once a second
+    committed = transactions_committed(database) - committed
     Path(handle.name).unlink()
     found = re.search(r"FLOWS (\d+) FAILURES (\d+) SECONDS ([\d.]+)", output)
     if not found:
@@ -319,7 +428,13 @@ def bench_flows(
     server_only = alone.server_ms / max(1, flows)
     say(f"flows: {flows / duration:,.1f}/s, {per_flow:.1f} ms CPU each, {failures} failed")
     return Measured(
-        "code + token", flows / duration, per_flow, server_only, cpu.others_percent, failures
+        "code + token",
+        flows / duration,
+        per_flow,
+        server_only,
+        cpu.others_percent,
+        failures,
+        committed / max(1, flows),
     )
 
 
@@ -328,6 +443,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8, help="for the flows")
     parser.add_argument("--people", type=int, default=8)
+    parser.add_argument(
+        "--only",
+        choices=("all", "flows", "metadata", "in-process"),
+        default="all",
+        help="what to measure over HTTP (in-process: nothing, only the in-process flows)",
+    )
+    parser.add_argument(
+        "--in-process-flows", type=int, default=300, help="flows timed without the HTTP server"
+    )
+    parser.add_argument(
+        "--show-statements", action="store_true", help="print the SQL of one flow as well"
+    )
     parser.add_argument(
         "--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     )
@@ -338,24 +465,42 @@ def main() -> None:
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     database_create(options.database_url)
-    _client_id, _cookies, _authorize, script = prepare(options.people)
+    _client_id, cookies, authorize, script, verifier = prepare(options.people)
+    reference = python_reference_ms()
+    in_process = in_process_flows(authorize, cookies[-1], verifier, options.in_process_flows)
+    say(
+        f"in process: {in_process.python_ms:.1f} ms + {in_process.database_ms:.1f} ms (database)"
+        f" CPU per flow, {in_process.statements()} statements"
+    )
 
+    results: list[Measured] = []
+    if options.only == "in-process":
+        report(results, in_process, reference, show_statements=options.show_statements)
+        return
     port = free_port()
     database = urlsplit(options.database_url).path.lstrip("/")
     server = subprocess.Popen(granian_command(port), cwd=ROOT, env=env, start_new_session=True)
     try:
         wait_until_up(port)
-        results = bench_metadata(server, database, port, options.seconds)
-        results.append(
-            bench_flows(server, database, port, options.seconds, script, options.connections)
-        )
+        if options.only in ("all", "metadata"):
+            results += bench_metadata(server, database, port, options.seconds)
+        if options.only in ("all", "flows"):
+            results.append(
+                bench_flows(server, database, port, options.seconds, script, options.connections)
+            )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    report(results)
+    report(results, in_process, reference, show_statements=options.show_statements)
 
 
-def report(results: list[Measured]) -> None:
+def report(
+    results: list[Measured],
+    in_process: InProcess,
+    reference_ms: float,
+    *,
+    show_statements: bool = False,
+) -> None:
     targets = {"discovery": TARGET_METADATA, "JWKS": TARGET_METADATA, "code + token": TARGET_FLOWS}
     print(
         "| measure | per second | target | CPU each: server + db (server alone) "
@@ -373,6 +518,20 @@ def report(results: list[Measured]) -> None:
     failures = sum(result.failures for result in results)
     if failures:
         print(f"\n{failures} flow steps failed")
+    flows = [result for result in results if result.label == "code + token"]
+    committed = f"; {flows[0].transactions:.1f} transactions committed per flow" if flows else ""
+    both = in_process.python_ms + in_process.database_ms
+    print(
+        f"\nIn process (no HTTP server): {both:.1f} ms CPU per flow = "
+        f"{in_process.python_ms:.1f} ms Python + {in_process.database_ms:.1f} ms PostgreSQL; "
+        f"{in_process.statements()} SQL statements per flow{committed}. "
+        f"Python reference loop: {reference_ms:.0f} ms."
+    )
+    if show_statements:
+        for label, sqls in (("authorization", in_process.authorize), ("token", in_process.token)):
+            print(f"\n{label}:")
+            for sql in sqls:
+                print(f"  {sql[:140]}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from onegate.api.urls import api
 from onegate.core import views as core_views
+from onegate.identity import views_sessions
 from onegate.identity.oidc import urls as oidc_urls
 
 handler400 = "onegate.pages.views.bad_request"
@@ -18,17 +19,28 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    # Messages (issue 6): the local SMS gateway simulator, a 404 unless NOTIFY_SMS_SIMULATOR.
+    path("notify-sim/", include("onegate.notify.urls_simulator")),
     # OpenID Connect provider (issue 5): discovery and JWKS under /.well-known/, token,
     # revocation and UserInfo under /o/; its pages are below, inside the language prefixes.
     path("", include(oidc_urls.endpoints)),
 ]
 
 urlpatterns += i18n_patterns(
+    # allauth's sessions page with "sign out of all other devices" audited (issue 5): in front of
+    # allauth's own, same address and name.
+    path("accounts/sessions/", views_sessions.sessions_list, name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     # Identity's own pages (account hub, session, proofing, acting for others): issue 5.
+    # Messages (issue 6): the inbox and message preferences.
+    path("account/messages/", include("onegate.notify.urls")),
     path("account/", include("onegate.identity.urls")),
     # OpenID Connect provider's pages (issue 5): the consent page and the logout page.
     path("o/", include(oidc_urls.pages)),
+    # The demo agency system that signs in with OneGate (404 unless DEMO_RP_ENABLED).
+    path("demo-rp/", include("onegate.demo_rp.urls")),
+    # Appointments at service centres (issue 6): find a centre, book, change, cancel; staff day.
+    path("appointments/", include("onegate.appointments.urls")),
     path("", include("onegate.catalogue.urls")),
     path("", include("onegate.pages.urls")),
     path("", include("onegate.registries.urls")),

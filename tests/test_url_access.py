@@ -69,6 +69,16 @@ PUBLIC = {
     "oauth2_provider:token",
     "oauth2_provider:revoke-token",
     "oidc:rp-initiated-logout",
+    # The demo agency system (onegate/demo_rp) is another system, with no OneGate sign-in of its
+    # own: its pages send people to OneGate to sign in, and its callback refuses a code it did
+    # not ask for. Off (404) outside the demo and the tests.
+    "demo_rp:home",
+    "demo_rp:start",
+    "demo_rp:callback",
+    "demo_rp:sign_out",
+    # Messages (issue 6): the local SMS gateway simulator is another system (the phone network),
+    # called by OneGate's worker, not by people; POST only, and a 404 outside the demo and tests.
+    "notify_sim:sms",
 }
 
 SAMPLES = {"slug": "sample", "uuid": str(uuid.uuid4()), "int": "1", "str": "sample", "path": "x"}

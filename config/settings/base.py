@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "onegate.registries",
     "onegate.catalogue",
     "onegate.api",
+    "onegate.notify",
+    "onegate.appointments",  # issue 6: slots and bookings at service centres
+    "onegate.demo_rp",  # the demo agency system (served only when DEMO_RP_ENABLED)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -46,6 +49,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "onegate.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The OpenID Connect machine endpoints (token, UserInfo, discovery, …) skip the page
+    # middleware below: no session, language or CSRF for requests no cookie authorises.
+    "onegate.core.middleware.MachineEndpointMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -54,12 +60,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Accounts (issue 5): idle and absolute session limits, then staff sign-in rules. After
-    # messages, so a person signed out for inactivity is told why on the next page.
+    # messages, so a person signed out for inactivity is told why on the next page. Then when
+    # the session was last active, for "your devices and sessions": at most once a minute
+    # (instead of allauth's UserSessionsMiddleware, which writes on every request).
     "onegate.identity.middleware.SessionRulesMiddleware",
     "onegate.identity.middleware.StaffSignInRulesMiddleware",
+    "onegate.identity.middleware.UserSessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -82,6 +90,8 @@ TEMPLATES = [
                 "onegate.identity.context.account",
                 # Acting (issue 5): whom the person acts for, for the header switch (lazy).
                 "onegate.identity.acting.acting_context",
+                # Messages (issue 6): the inbox link's unread count (lazy, one query).
+                "onegate.notify.context.inbox",
             ],
         },
     },
@@ -170,6 +180,8 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_PASSKEY_SIGNUP_ENABLED = True
 MFA_TOTP_ISSUER = "OneGate"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
+# "Last active" on "your devices and sessions", written at most once a minute per session by
+# onegate.identity.middleware.UserSessionActivityMiddleware (allauth's middleware is not used).
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- Accounts (issue 5): sessions, staff sign-in rules, email -----------------------------------
@@ -184,6 +196,10 @@ SESSION_COOKIE_AGE = IDENTITY_SESSION_ABSOLUTE_SECONDS
 # (onegate.identity.middleware.StaffSignInRulesMiddleware). Not read from the environment:
 # production cannot turn it off.
 IDENTITY_STAFF_MFA_REQUIRED = True
+# Identity support (unlinking an account from its registry person) is run by the staff of this
+# agency, the keeper of the population and ID card registers: identity.unlink_account counts
+# only there (onegate.identity.selectors.support_agency).
+IDENTITY_SUPPORT_AGENCY = "civil-registration"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "OneGate: "
 # Mail leaves through SMTP unless EMAIL_BACKEND says otherwise; `make run` prints it to the
 # console (config/settings/local.py) so the demo needs no mail server.
@@ -215,6 +231,10 @@ OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
 OIDC_PAIRWISE_SECRET = env.str("OIDC_PAIRWISE_SECRET", default="")
 # How long after signing in a client may keep refreshing its tokens (like the session's limit).
 OIDC_SIGN_IN_MAX_SECONDS = env.int("OIDC_SIGN_IN_MAX_SECONDS", default=12 * 60 * 60)
+# The demo agency system that signs in with OneGate (onegate/demo_rp): off except in the demo and
+# the tests; its client is registered by `load_demo_rp`.
+DEMO_RP_ENABLED = False
+DEMO_RP_CLIENT_ID = "demo-land-transport"
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OIDC_ISS_ENDPOINT": OIDC_ISSUER,
@@ -267,6 +287,26 @@ OAUTH2_PROVIDER = {
 # Client secrets are long and random: a fast salted hash (onegate/identity/oidc/hashers.py).
 PASSWORD_HASHERS = [*PASSWORD_HASHERS, "onegate.identity.oidc.hashers.ClientSecretHasher"]
 # --- end of OpenID Connect block ----------------------------------------------------------------
+
+# --- Messages (issue 6): the outbox, its retries, and the SMS gateway (docs/notify.md) ----------
+# A worker holds a message it is sending this long; after that the sweep sends it again (same
+# Message-ID). Temporary failures are retried, waiting NOTIFY_FIRST_RETRY_SECONDS then twice as
+# long each time (at most an hour), until NOTIFY_GIVE_UP_AFTER_SECONDS: then the message is dead.
+NOTIFY_LEASE_SECONDS = env.int("NOTIFY_LEASE_SECONDS", default=60)
+NOTIFY_GIVE_UP_AFTER_SECONDS = env.int("NOTIFY_GIVE_UP_AFTER_SECONDS", default=24 * 60 * 60)
+NOTIFY_FIRST_RETRY_SECONDS = env.int("NOTIFY_FIRST_RETRY_SECONDS", default=30)
+NOTIFY_BATCH_SIZE = env.int("NOTIFY_BATCH_SIZE", default=100)
+NOTIFY_MESSAGE_ID_DOMAIN = env.str("NOTIFY_MESSAGE_ID_DOMAIN", default="onegate.invalid")
+# The site's public address (https://onegate.example), for links in messages sent by workers,
+# which have no request to build one from; empty leaves messages without links.
+SITE_URL = env.str("SITE_URL", default="")
+NOTIFY_SMS_GATEWAY_URL = env.str("NOTIFY_SMS_GATEWAY_URL", default="")
+NOTIFY_SMS_GATEWAY_TOKEN = env.str("NOTIFY_SMS_GATEWAY_TOKEN", default="")
+NOTIFY_SMS_SENDER = env.str("NOTIFY_SMS_SENDER", default="OneGate")
+# The local SMS gateway simulator at /notify-sim/sms/ (demo and tests only; never in production).
+NOTIFY_SMS_SIMULATOR = False
+NOTIFY_SMS_SIMULATOR_DIR = VAR_DIR / "sms"
+# --- end of messages block ------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("th", _("Thai"))]

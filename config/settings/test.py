@@ -25,3 +25,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Accounts (issue 5): other modules' tests sign staff in without a second factor; the rule that
 # staff must have one is switched back on and tested in onegate/identity/tests/test_mfa_rules.py.
 IDENTITY_STAFF_MFA_REQUIRED = False
+# The demo agency system (onegate/demo_rp); its tests allow plain-HTTP loopback redirects.
+DEMO_RP_ENABLED = True
+# Messages (issue 6): the SMS gateway simulator is served, so the SMS channel's tests talk to it
+# over HTTP (in-process, through httpx's WSGI transport).
+NOTIFY_SMS_SIMULATOR = True

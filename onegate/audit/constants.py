@@ -75,6 +75,13 @@ class IdentityAction(StrEnum):
     PASSWORD_CHANGED = "identity.password_changed"  # noqa: S105 (an event name); changed, set or reset
     EMAIL_ADDRESS_CHANGED = "identity.email_address_changed"  # added, removed or made main
     SESSIONS_ENDED = "identity.sessions_ended"  # "sign out of other devices" or "everywhere"
+    # identity links: ended (death, the person, support), lowered (a card lost or cancelled)
+    IDENTITY_LINK_ENDED = "identity.identity_link_ended"  # account no longer linked to a person
+    IDENTITY_LINK_LOWERED = "identity.identity_link_lowered"  # must be proved again to count
+    SUPPORT_ACCOUNT_VIEWED = "identity.support_account_viewed"  # staff looked an account up
+    SIGNED_UP = "identity.signed_up"  # an account created (allauth's user_signed_up)
+    EMAIL_ADDRESS_CONFIRMED = "identity.email_address_confirmed"  # a code or link confirmed it
+    RECOVERY_CODES_REGENERATED = "identity.recovery_codes_regenerated"  # the old set stops working
 
 
 class RegistryAction(StrEnum):
@@ -96,6 +103,8 @@ class RegistryAction(StrEnum):
     POPULATION_GENERATED = "registries.population_generated"  # one record per generator run
     DEMO_PEOPLE_LOADED = "registries.demo_people_loaded"  # the named demo people added or refreshed
     TRAVEL_DOCUMENT_REGISTERED = "registries.travel_document_registered"
+    DEATH_RECORDED = "registries.death_recorded"  # a date of death entered on the civil register
+    ID_CARD_STATUS_CHANGED = "registries.id_card_status_changed"  # replaced, lost or cancelled
 
 
 class CatalogueAction(StrEnum):
@@ -136,6 +145,16 @@ class NotifyAction(StrEnum):
     """Messages sent to people."""
 
     MESSAGE_SENT = "notify.message_sent"
+    # Messages (issue 6): the outbox, operators' retries, the inbox and preferences
+    MESSAGE_FAILED = "notify.message_failed"  # refused for good, or bounced
+    MESSAGE_DEAD = "notify.message_dead"  # gave up after retrying for the whole period
+    MESSAGE_RETRIED = "notify.message_retried"  # an operator sent a failed message again
+    MESSAGE_STATUS_REPORTED = "notify.message_status_reported"  # a delivery receipt
+    MESSAGE_READ = "notify.message_read"
+    PREFERENCES_CHANGED = "notify.preferences_changed"
+    CONTACT_CODE_SENT = "notify.contact_code_sent"
+    CONTACT_VERIFIED = "notify.contact_verified"
+    CONTACT_CODE_REFUSED = "notify.contact_code_refused"
 
 
 class AppointmentAction(StrEnum):
@@ -143,6 +162,20 @@ class AppointmentAction(StrEnum):
 
     BOOKED = "appointments.booked"
     CANCELLED = "appointments.cancelled"
+    # issue 6: the rest of a booking's life, slots, centres' closures and moves
+    RESCHEDULED = "appointments.rescheduled"  # to another slot (also a moved booking rebooked)
+    CHECKED_IN = "appointments.checked_in"  # at the desk, by a centre officer
+    NO_SHOW = "appointments.no_show"  # marked by a centre officer after the slot started
+    MOVED = "appointments.moved"  # the centre closed that day or moved: needs a new time
+    REMINDED = "appointments.reminded"  # the day-before reminder handed to notify
+    REFUSED = "appointments.refused"  # asked for (or to change) a booking they may not see
+    DAY_VIEWED = "appointments.day_viewed"  # a centre officer read a day's list of people
+    SLOTS_GENERATED = "appointments.slots_generated"
+    CENTRE_PROFILE_SET = "appointments.centre_profile_set"  # coordinates and facilities
+    CENTRE_DAY_CLOSED = "appointments.centre_day_closed"
+    CENTRE_MOVED = "appointments.centre_moved"
+    HOLIDAYS_LOADED = "appointments.holidays_loaded"
+    DEMO_LOADED = "appointments.demo_loaded"
 
 
 class AuditLogAction(StrEnum):

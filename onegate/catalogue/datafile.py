@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -33,8 +34,10 @@ AGENCY_FIELDS = {"slug", "name", "description", "website"}
 LIFE_EVENT_FIELDS = {"slug", "title", "summary", "order"}
 SERVICE_FIELDS = {
     "slug", "title", "summary", "keywords", "agency", "life_events",
-    "level_of_assurance", "status", "popular",
+    "level_of_assurance", "status", "popular", "visit",
 }  # fmt: skip
+# appointments (issue 6): a service that needs a visit says why, in every language.
+VISIT_FIELDS = {"reason"}
 # A file may not say live: a service goes live when its definition is published.
 FILE_STATUSES = [ServiceStatus.COMING_SOON.value, ServiceStatus.RETIRED.value]
 
@@ -88,6 +91,8 @@ class ServiceRecord:
     status: str
     popular_rank: int | None
     where: str
+    # {"reason": {"en": ..., "th": ...}} when a visit to a service centre is needed; else {}.
+    visit: dict[str, TextMap] = dataclass_field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -293,7 +298,21 @@ def _service(reader: EntryReader) -> ServiceRecord:
         status=_file_status(reader),
         popular_rank=reader.whole_number("popular", default=None, minimum=1),
         where=reader.where,
+        visit=_visit(reader),
     )
+
+
+def _visit(reader: EntryReader) -> dict[str, TextMap]:
+    """The optional ``visit: {reason: {en, th}}`` block: why the service needs a visit."""
+    value = reader.entry.get("visit")
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or set(value) != VISIT_FIELDS:
+        reader.problem("visit", "must be a map with only a reason in every language")
+        return {}
+    if not reader._valid("visit", value["reason"], validate_text_map):
+        return {}
+    return {"reason": {code: text.strip() for code, text in value["reason"].items()}}
 
 
 def _file_status(reader: EntryReader) -> str:

@@ -122,6 +122,9 @@ class Service(TimestampedModel):
             "Shown among popular services on the home page in this order; empty: not shown."
         ),
     )
+    # appointments (issue 6): {"reason": {"en": …, "th": …}} when the service needs a visit to a
+    # service centre (first-time biometrics, say); empty for services done entirely online.
+    visit = models.JSONField(_("visit needed"), default=dict, blank=True)
     has_definition = models.BooleanField(
         _("has a published service definition"),
         default=False,

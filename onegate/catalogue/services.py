@@ -347,6 +347,7 @@ def _service_values(
         "level_of_assurance": record.level_of_assurance,
         "status": record.status,
         "popular_rank": record.popular_rank,
+        "visit": record.visit,
     }
     if owned_by_definition:
         values = {

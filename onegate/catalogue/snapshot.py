@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import cached_property
 from typing import Any
 
@@ -51,6 +52,12 @@ class ServiceEntry:
     status: ServiceStatus
     popular_rank: int | None
     has_definition: bool
+    # appointments (issue 6): why a visit to a service centre is needed ({} when it is not).
+    visit: Mapping[str, TextMap] = dataclass_field(default_factory=dict)
+
+    @property
+    def needs_visit(self) -> bool:
+        return bool(self.visit)
 
     @property
     def is_live(self) -> bool:
@@ -201,4 +208,5 @@ def _service_entry(service: Service, agency: AgencyEntry, life_events: list[str]
         status=ServiceStatus(service.status),
         popular_rank=service.popular_rank,
         has_definition=service.has_definition,
+        visit=service.visit or {},
     )

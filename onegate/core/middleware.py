@@ -11,10 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.contrib.auth.models import AnonymousUser
+from django.core import signals
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.log import log_response
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from onegate.core.languages import ENGLISH, SUPPORTED, THAI
@@ -81,17 +86,25 @@ class LanguageMiddleware(LocaleMiddleware):
         return response
 
 
+# The OpenID Connect provider's machine endpoints (onegate.identity.oidc.urls ``endpoints``):
+# discovery and JWKS, token, UserInfo, revocation. Clients call them with a bearer token or client
+# credentials, never a browser session, and they have no Thai address.
+MACHINE_PREFIXES = ("/.well-known/",)
+MACHINE_PATHS = frozenset({"/o/token/", "/o/userinfo/", "/o/revoke_token/"})
+
 # Paths outside the translated site: machine endpoints, assets and the admin.
 NON_PAGE_PREFIXES = (
     "/api/",
     "/static/",
     "/healthz",
     "/admin/",
-    "/.well-known/",
-    "/o/token/",
-    "/o/userinfo/",
-    "/o/revoke_token/",
+    *MACHINE_PREFIXES,
+    *MACHINE_PATHS,
 )
+
+
+def is_machine_endpoint(path: str) -> bool:
+    return path in MACHINE_PATHS or path.startswith(MACHINE_PREFIXES)
 
 
 def _is_page(path: str) -> bool:
@@ -114,3 +127,61 @@ class HealthCheckMiddleware:
 
 
 HEALTH_PATH = "/healthz"
+
+
+class MachineEndpointMiddleware:
+    """Sends the machine endpoints straight to their views, past the page middleware.
+
+    Sessions, sign-in, CSRF, languages, messages, CSP and the session and staff rules are for
+    pages people use in a browser. A token or UserInfo request authenticates with client
+    credentials or a bearer token and is never authorised by a cookie, so it has nothing for
+    them to do (each of those views is exempt from CSRF for that reason); skipping them saves
+    about half a millisecond of CPU a request. It also keeps a browser's cookie out of the
+    answer: discovery and JWKS stay cacheable by anyone (no ``Vary: Cookie``, never ``private``)
+    and no language cookie is set. The answers are always in English, the site's default, and
+    an error is answered in JSON, not with a page. A path under ``/.well-known/`` that is not
+    ours goes through the whole stack to the site's own "page not found".
+
+    Placed right after SecurityMiddleware, whose headers every answer still gets.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not is_machine_endpoint(request.path_info):
+            return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        translation.activate(settings.LANGUAGE_CODE)  # a thread's last page may have been Thai
+        request.user = AnonymousUser()  # no session: nobody is signed in here
+        request.resolver_match = match
+        try:
+            response: HttpResponseBase = match.func(request, *match.args, **match.kwargs)
+        except Exception as error:  # answered as Django would (logged, signalled), in JSON
+            return _machine_error(request, error)
+        return response
+
+
+def _machine_error(request: HttpRequest, error: Exception) -> HttpResponseBase:
+    if isinstance(error, Http404):
+        status, code = 404, "not_found"
+    elif isinstance(error, PermissionDenied):
+        status, code = 403, "access_denied"
+    elif isinstance(error, BadRequest | SuspiciousOperation):
+        status, code = 400, "invalid_request"
+    else:
+        status, code = 500, "server_error"
+        signals.got_request_exception.send(sender=None, request=request)
+    response = JsonResponse({"error": code}, status=status)
+    log_response(
+        "%s: %s",
+        response.reason_phrase,
+        request.path,
+        response=response,
+        request=request,
+        exception=error,
+    )
+    return response

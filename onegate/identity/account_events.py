@@ -1,8 +1,13 @@
 """An account's way in, in the audit log: signed in (with which methods) and signed out (and
 why: the person, inactivity, the 12-hour limit, everywhere), a failed sign-in (against the
 account when one has that address; the typed address itself is never kept), an authenticator
-added or removed, a password changed, set or reset, an email address added, removed or made the
-main one.
+added or removed, recovery codes regenerated, a password changed, set or reset, an email address
+added, removed, confirmed or made the main one, and the account created.
+
+"Sign out of all other devices" (allauth's sessions page) sends no signal: ``views_sessions``
+records it. allauth changes that are still not recorded: renaming a passkey (allauth's edit view
+sends no signal; the name is only a label), and the sign-in method an account's sessions used
+(``SIGNED_IN`` says which methods, each WebAuthn one with its key kind, ``hwk`` or ``swk``).
 
 Sign-ins and sign-outs are seen by the session middleware, which knows who was signed in before
 and after each request: that covers every way in and out that a person uses, and not the test
@@ -31,9 +36,19 @@ def sign_out_reason_set(request: HttpRequest, reason: str) -> None:
     setattr(request, SIGN_OUT_REASON_ATTRIBUTE, reason)
 
 
-def _methods(request: HttpRequest | None) -> list[str]:
+def _methods(request: HttpRequest | None, user: Any = None) -> list[str]:
+    """The methods of this session's sign-in, a passkey named with its kind (``webauthn:swk``
+    for one that may be synced, ``webauthn:hwk`` for a device-bound key)."""
+    from onegate.identity.assurance import KEY_KIND, with_key_kinds
+
     records = request.session.get(AUTHENTICATION_METHODS_SESSION_KEY, []) if request else []
-    return [str(record.get("type") or record.get("method")) for record in records]
+    if user is not None:
+        records = with_key_kinds(list(records), user_id=user.pk)
+    names = []
+    for record in records:
+        name = str(record.get("type") or record.get("method"))
+        names.append(f"{name}:{record[KEY_KIND]}" if KEY_KIND in record else name)
+    return names
 
 
 def sign_in_record(request: HttpRequest, user: Any) -> None:
@@ -41,7 +56,7 @@ def sign_in_record(request: HttpRequest, user: Any) -> None:
         actor=user,
         action=IdentityAction.SIGNED_IN,
         account_id=user.pk,
-        payload={"methods": _methods(request)},
+        payload={"methods": _methods(request, user)},
     )
 
 
@@ -86,6 +101,30 @@ def on_authenticator_removed(
     )
 
 
+def on_recovery_codes_regenerated(
+    sender: Any, request: Any, user: Any, authenticator: Any, **kw: Any
+) -> None:
+    account_event_record(
+        actor=user,
+        action=IdentityAction.RECOVERY_CODES_REGENERATED,
+        account_id=user.pk,
+        payload={"type": str(authenticator.type)},
+    )
+
+
+def on_signed_up(sender: Any, request: Any, user: Any, **kw: Any) -> None:
+    account_event_record(actor=user, action=IdentityAction.SIGNED_UP, account_id=user.pk)
+
+
+def on_email_confirmed(sender: Any, request: Any, email_address: Any, **kw: Any) -> None:
+    account_event_record(
+        actor=email_address.user,
+        action=IdentityAction.EMAIL_ADDRESS_CONFIRMED,
+        account_id=email_address.user_id,
+        payload={"primary": bool(email_address.primary)},
+    )
+
+
 def _password_receiver(how: str) -> Any:
     def receiver(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         account_event_record(
@@ -114,6 +153,9 @@ _RECEIVERS = [
     (auth_signals.user_login_failed, on_sign_in_failed),
     (mfa_signals.authenticator_added, on_authenticator_added),
     (mfa_signals.authenticator_removed, on_authenticator_removed),
+    (mfa_signals.authenticator_reset, on_recovery_codes_regenerated),
+    (account_signals.user_signed_up, on_signed_up),
+    (account_signals.email_confirmed, on_email_confirmed),
     (account_signals.password_changed, _password_receiver("changed")),
     (account_signals.password_set, _password_receiver("set")),
     (account_signals.password_reset, _password_receiver("reset")),

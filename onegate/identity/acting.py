@@ -44,7 +44,7 @@ from onegate.audit.constants import IdentityAction
 from onegate.audit.services import audit_record
 from onegate.core.languages import pick
 from onegate.identity.constants import DelegationStatus
-from onegate.identity.models import Delegation
+from onegate.identity.models import Delegation, IdentityLink
 from onegate.identity.selectors import person_id_for
 from onegate.registries.adapters import AccessContext, PersonRecord, RegistryError, registry
 from onegate.registries.constants import AccessorKind, LinkKind
@@ -54,6 +54,7 @@ __all__ = [
     "ADDRESS_CHANGE_SERVICE",
     "ActingOption",
     "Relationship",
+    "accounts_acting_for",
     "acting_access",
     "acting_context",
     "acting_subject",
@@ -482,3 +483,53 @@ def _switch_state(request: HttpRequest) -> SwitchState | None:
 def acting_context(request: HttpRequest) -> dict[str, Any]:
     """Template context: ``acting``, worked out only if a template looks at it."""
     return {"acting": SimpleLazyObject(lambda: _switch_state(request))}
+
+
+# --- the other way round: who acts for a person -------------------------------------------------
+
+
+def _guardian_accounts(person_id: str, *, purpose: str) -> list[Any]:
+    """Accounts of the parents and guardians the registry links to ``person_id``."""
+    access = AccessContext(
+        kind=AccessorKind.SERVICE,
+        accessor_id=ORGANISATION,
+        accessor_label="OneGate",
+        organisation=ORGANISATION,
+        purpose=purpose,
+        channel=CHANNEL,
+    )
+    adults = [
+        answer.value.person.id
+        for answer in registry().guardians_of(person_id=person_id, access=access)
+    ]
+    links = IdentityLink.objects.select_related("user").filter(person_id__in=adults)
+    return [link.user for link in links]
+
+
+def accounts_acting_for(person_id: str, *, purpose: str, on: dt.date | None = None) -> list[Any]:
+    """The accounts that may act for ``person_id`` today: their own, then parents, guardians and
+    delegates (each checked with ``may_act_for``, so a child come of age drops out). Used to
+    tell whoever acts for a person (notify). If the registry cannot answer, the parents and
+    guardians are left out rather than the whole answer failing."""
+    pid = str(person_id)
+    today = _today(on)
+    found: dict[Any, Any] = {}
+    own = IdentityLink.objects.select_related("user").filter(person_id=pid).first()
+    if own is not None:
+        found[own.user.pk] = own.user
+    try:
+        candidates = _guardian_accounts(pid, purpose=purpose)
+    except RegistryError:
+        candidates = []
+    delegations = Delegation.objects.select_related("delegate_user").filter(
+        grantor_person_id=pid,
+        status=DelegationStatus.ACTIVE,
+        valid_from__lte=today,
+        valid_until__gte=today,
+        delegate_user__isnull=False,
+    )
+    candidates += [delegation.delegate_user for delegation in delegations]
+    for user in candidates:
+        if user.pk not in found and user.is_active and may_act_for(user, pid, on=today):
+            found[user.pk] = user
+    return list(found.values())

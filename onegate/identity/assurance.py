@@ -10,8 +10,14 @@ The one place the levels are computed (docs/identity.md explains each choice)::
 
     sign-in strength low          password, or a code sent by email
     (this session)   substantial  a second factor used: authenticator app code, recovery code,
-                                  or a passkey / security key
-                     high         a passkey or security key (WebAuthn) used
+                                  or a passkey that may be synced (backup eligible)
+                     high         a device-bound passkey or security key (WebAuthn) used
+
+A passkey counts as device-bound only if its credential is not backup eligible (the BE flag of
+the authenticator data it was registered with; the flag never changes for a credential). A
+syncable passkey's private key can be copied to other devices by its provider, so NIST SP
+800-63B-4 puts it at AAL2 at most; AAL3 needs a non-exportable key. A key whose record cannot be
+read (removed since it was used) counts as syncable: high is never assumed.
 
 allauth keeps a record of every authentication method used in the session
 (``get_authentication_records``): signing in, the MFA step, and each re-authentication; a step-up
@@ -25,6 +31,7 @@ them to exactly the page they came from, with the session key rotated.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import wraps
@@ -54,12 +61,16 @@ PROOFING_LEVELS: Mapping[str, LevelOfAssurance] = {
     ProofingMethod.IN_PERSON: HIGH,
 }
 
-# allauth's MFA authenticator types, and the sign-in strength using one of them gives.
+# allauth's MFA authenticator types, and the sign-in strength using one of them gives at most.
 SECOND_FACTOR_LEVELS: Mapping[str, LevelOfAssurance] = {
     "totp": SUBSTANTIAL,
     "recovery_codes": SUBSTANTIAL,
-    "webauthn": HIGH,
+    "webauthn": HIGH,  # a device-bound key; a syncable passkey is capped below
 }
+# A passkey whose credential is backup eligible may be synced: AAL2 (NIST SP 800-63B-4, 4.2.2).
+SYNCABLE_PASSKEY_LEVEL: LevelOfAssurance = SUBSTANTIAL
+# What ``_records`` adds to each WebAuthn record: "hwk" (device-bound) or "swk" (syncable).
+KEY_KIND = "onegate_key_kind"
 
 # Where the step-up records the level it last rotated the session key for.
 ROTATED_LEVEL_SESSION_KEY = "identity.step_up_rotated_level"
@@ -74,18 +85,60 @@ def lowest(*levels: str) -> LevelOfAssurance:
 
 
 def _records(request: HttpRequest) -> list[dict[str, Any]]:
+    """allauth's records of this session, each WebAuthn one marked with its key's kind."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    return get_authentication_records(request, user)
+    return with_key_kinds(get_authentication_records(request, user), user_id=user.pk)
+
+
+def _is_webauthn(record: Mapping[str, Any]) -> bool:
+    return record.get("method") == "mfa" and record.get("type") == "webauthn"
+
+
+def with_key_kinds(records: list[dict[str, Any]], *, user_id: Any) -> list[dict[str, Any]]:
+    """``records`` with ``KEY_KIND`` set on each WebAuthn one (one query for all of them)."""
+    ids = {str(record.get("id")) for record in records if _is_webauthn(record)}
+    if not ids:
+        return records
+    kinds = key_kinds(user_id=user_id, authenticator_ids=ids)
+    return [
+        {**record, KEY_KIND: kinds.get(str(record.get("id")), "swk")}
+        if _is_webauthn(record)
+        else record
+        for record in records
+    ]
+
+
+def key_kinds(*, user_id: Any, authenticator_ids: Iterable[str]) -> dict[str, str]:
+    """For each of the account's WebAuthn authenticators asked about: ``hwk`` when its credential
+    is not backup eligible (device-bound), ``swk`` when it is (a passkey that may be synced)."""
+    from allauth.mfa.models import Authenticator
+
+    wanted = [pk for pk in authenticator_ids if pk.isdigit()]
+    found = Authenticator.objects.filter(
+        user_id=user_id, type=Authenticator.Type.WEBAUTHN, pk__in=wanted
+    )
+    return {str(key.pk): "swk" if _backup_eligible(key) else "hwk" for key in found}
+
+
+def _backup_eligible(authenticator: Any) -> bool:
+    try:
+        return bool(authenticator.wrap().authenticator_data.is_backup_eligible())
+    except (AttributeError, KeyError, TypeError, ValueError, struct.error):
+        # no readable credential: assume it may be synced
+        return True
 
 
 def strength_of(records: Iterable[Mapping[str, Any]]) -> LevelOfAssurance:
-    """The sign-in strength that authentication records (allauth's) add up to."""
+    """The sign-in strength that authentication records (allauth's, marked by ``_records``)
+    add up to. A WebAuthn record not marked device-bound counts as a syncable passkey."""
     strength = LOW
     for record in records:
         if record.get("method") == "mfa":
             level = SECOND_FACTOR_LEVELS.get(str(record.get("type")), LOW)
+            if _is_webauthn(record) and record.get(KEY_KIND) != "hwk":
+                level = SYNCABLE_PASSKEY_LEVEL
             strength = max(strength, level, key=LEVEL_ORDER.index)
     return LevelOfAssurance(strength)
 
@@ -133,18 +186,8 @@ def _amr_of(record: Mapping[str, Any]) -> list[str]:
     if method != "mfa":
         return []
     if record.get("type") == "webauthn":
-        return [_key_kind(record.get("id")), "user"]
+        return [str(record.get(KEY_KIND, "swk")), "user"]
     return ["otp"]
-
-
-def _key_kind(authenticator_id: Any) -> str:
-    """``swk`` for a passkey that may be synced (backup eligible), otherwise ``hwk``."""
-    from allauth.mfa.models import Authenticator
-
-    found = Authenticator.objects.filter(pk=authenticator_id, type="webauthn").first()
-    if found is None:
-        return "hwk"
-    return "swk" if found.wrap().authenticator_data.is_backup_eligible() else "hwk"
 
 
 # --- step-up ----------------------------------------------------------------------------------
@@ -200,6 +243,7 @@ class StepUpPlan:
     signed_in: LevelOfAssurance  # this session's sign-in strength
     has_app: bool  # an authenticator app (TOTP) is set up
     has_passkey: bool  # a passkey or security key is set up
+    has_device_bound_key: bool = False  # one of them is not backup eligible (can reach high)
 
     @property
     def done(self) -> bool:
@@ -230,6 +274,10 @@ def step_up_plan(request: HttpRequest, needed: str) -> StepUpPlan:
     kinds = set(
         Authenticator.objects.filter(user_id=request.user.pk).values_list("type", flat=True)
     )
+    keys = Authenticator.objects.filter(
+        user_id=request.user.pk, type=Authenticator.Type.WEBAUTHN
+    ).values_list("pk", flat=True)
+    key_kind = key_kinds(user_id=request.user.pk, authenticator_ids=[str(pk) for pk in keys])
     return StepUpPlan(
         needed=LevelOfAssurance(needed),
         current=session_level(request),
@@ -237,6 +285,7 @@ def step_up_plan(request: HttpRequest, needed: str) -> StepUpPlan:
         signed_in=sign_in_level(request),
         has_app=Authenticator.Type.TOTP in kinds,
         has_passkey=Authenticator.Type.WEBAUTHN in kinds,
+        has_device_bound_key="hwk" in key_kind.values(),
     )
 
 

@@ -5,7 +5,9 @@ Sessions (issue 5 §5): a session ends 15 minutes after its last request (idle) 
 sign-in (absolute), whatever the person does; the next request is then served signed out, with a
 message saying why. The session key is renewed whenever the person proves who they are again
 (a new authentication record: re-authentication, a second factor, a step-up), as Django already
-does at sign-in, so a key seen before the step-up is worth nothing after it.
+does at sign-in, so a key seen before the step-up is worth nothing after it. "Your devices and
+sessions" (allauth's user sessions) learns when each session was last active at most once a
+minute, not on every request.
 
 Staff (issue 5 §1): an account with ``is_staff`` must have a second factor (an authenticator app
 or a passkey) and a superuser must have a passkey. Until then every page but the ones needed to
@@ -16,10 +18,14 @@ password-only sign-in page is replaced by ours, which asks for the second factor
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Callable
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa.models import Authenticator
+from allauth.usersessions import app_settings as usersessions_settings
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -120,6 +126,74 @@ class SessionRulesMiddleware:
         # Django's login() renews the key itself; renewing twice would only cost a write.
         if stepped_up and request.session.session_key == key_before:
             request.session.cycle_key()
+
+
+# --- "your devices and sessions": when each session was last active, to the minute ---------------
+
+# Where the session keeps what was last written to its allauth user-session row:
+# [session key, when (seconds since the epoch), network address, checksum of the browser name].
+ACTIVITY_KEY = "onegate_session_activity"
+# allauth's own UserSessionsMiddleware (USERSESSIONS_TRACK_ACTIVITY) writes the row on every
+# signed-in request: a transaction and three statements, about a tenth of an OpenID Connect
+# sign-in's CPU. The page shows "last active" to the minute, so once a minute is enough.
+ACTIVITY_RESOLUTION_SECONDS = 60
+# The page itself is always exact about the device it is open on.
+ACTIVITY_EXACT_URL_NAMES = {"usersessions_list"}
+
+
+def _activity_seen(request: HttpRequest, now: float) -> list[object]:
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    return [
+        request.session.session_key,
+        now,
+        get_account_adapter().get_client_ip(request),
+        zlib.crc32(agent.encode("utf-8", "replace")),
+    ]
+
+
+def activity_is_stale(recorded: object, seen: list[object], now: float) -> bool:
+    """Whether the user-session row must be written: another session key, address or browser
+    (allauth then sends ``session_client_changed``), or a minute since the last write."""
+    if not isinstance(recorded, list) or len(recorded) != len(seen):
+        return True
+    key, at, ip, agent = recorded
+    if (key, ip, agent) != (seen[0], seen[2], seen[3]) or not isinstance(at, int | float):
+        return True
+    return now - float(at) >= ACTIVITY_RESOLUTION_SECONDS
+
+
+class UserSessionActivityMiddleware:
+    """allauth's user-session activity tracking, written at most once a minute per session.
+
+    Takes the place of ``allauth.usersessions.middleware.UserSessionsMiddleware``; keeps
+    ``USERSESSIONS_TRACK_ACTIVITY`` on, so the page shows "last active". The row is written
+    through allauth (``create_from_request``) as before — at once for a new session key, address
+    or browser, otherwise when the last write is a minute old — and on the page itself. Runs as a
+    view hook, after the session rules, so a session that has just ended is not counted as active
+    and machine endpoints (no session) cost nothing.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: object, view_args: object, view_kwargs: object
+    ) -> None:
+        if not usersessions_settings.TRACK_ACTIVITY or not request.user.is_authenticated:
+            return
+        session = request.session
+        if not session.session_key:
+            return
+        now = time.time()
+        seen = _activity_seen(request, now)
+        match = request.resolver_match
+        exact = match is not None and match.view_name in ACTIVITY_EXACT_URL_NAMES
+        if exact or activity_is_stale(session.get(ACTIVITY_KEY), seen, now):
+            UserSession.objects.create_from_request(request)
+            session[ACTIVITY_KEY] = seen
 
 
 def _record_sign_in_or_out(request: HttpRequest, user_before: object) -> None:

@@ -61,6 +61,8 @@ class StaffPermission(StrEnum):
     MANAGE_OIDC_CLIENTS = "identity.manage_oidc_clients"  # relying parties (agency systems)
     PROOF_IN_PERSON = "identity.proof_in_person"  # check someone's identity face to face
     APPOINT_AGENCY_ADMIN = "identity.appoint_agency_admin"  # platform only: an agency's first admin
+    # support (in IDENTITY_SUPPORT_AGENCY): end an account's link to its registry person
+    UNLINK_ACCOUNT = "identity.unlink_account"
     # registries
     VIEW_PERSON = "registries.view_person"  # search and read population records
     RESOLVE_CORRECTION = "registries.resolve_correction"
@@ -76,6 +78,8 @@ class StaffPermission(StrEnum):
     VERIFY_CREDENTIAL = "credentials.verify_credential"  # check an entitlement, e.g. at the border
     # appointments
     MANAGE_BOOKINGS = "appointments.manage_bookings"
+    VIEW_APPOINTMENT_DAY = "appointments.view_day"  # a centre's day: who is booked when
+    CHECK_IN = "appointments.check_in"  # mark a booked person arrived, or not come
     # audit
     VIEW_AUDIT_LOG = "audit.view_log"
 
@@ -95,11 +99,14 @@ ROLE_PERMISSIONS: Mapping[StaffRole, frozenset[str]] = {
             P.MANAGE_TEAMS,
             P.MANAGE_SERVICE_CENTRES,
             P.MANAGE_OIDC_CLIENTS,
+            P.UNLINK_ACCOUNT,
         }
     ),
     # Identity checks at the counter need the population register.
-    StaffRole.CENTRE_OFFICER: frozenset({P.PROOF_IN_PERSON, P.VIEW_PERSON, P.MANAGE_BOOKINGS}),
-    StaffRole.REGISTRY_OFFICER: frozenset({P.VIEW_PERSON, P.RESOLVE_CORRECTION}),
+    StaffRole.CENTRE_OFFICER: frozenset({P.PROOF_IN_PERSON, P.VIEW_PERSON, P.MANAGE_BOOKINGS})
+    # appointments (issue 6): the centre's day view, check-in and no-shows
+    | {P.VIEW_APPOINTMENT_DAY, P.CHECK_IN},
+    StaffRole.REGISTRY_OFFICER: frozenset({P.VIEW_PERSON, P.RESOLVE_CORRECTION, P.UNLINK_ACCOUNT}),
     StaffRole.BORDER_OFFICER: frozenset({P.VIEW_TRAVEL_DOCUMENT, P.VERIFY_CREDENTIAL}),
     StaffRole.AUDITOR: frozenset({P.VIEW_AUDIT_LOG, P.VIEW_STAFF}),
 }

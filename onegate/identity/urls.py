@@ -3,7 +3,7 @@ stay under ``/accounts/``. Each identity helper adds its own lines below its own
 
 from django.urls import path
 
-from onegate.identity import views_account, views_acting, views_proofing, views_staff
+from onegate.identity import views_account, views_acting, views_proofing, views_staff, views_unlink
 
 app_name = "identity"
 
@@ -68,4 +68,12 @@ urlpatterns = [
     path("agency-staff/<slug:agency_slug>/", views_staff.staff_list, name="staff_list"),
     path("agency-staff/<slug:agency_slug>/grant/", views_staff.staff_grant, name="staff_grant"),
     path("agency-staff/roles/<uuid:membership_id>/end/", views_staff.staff_end, name="staff_end"),
+    # Identity links: the person unlinks their account; support finds an account and unlinks it.
+    path("unlink-identity/", views_unlink.unlink, name="unlink"),
+    path("support/identity-links/", views_unlink.support_links, name="support_links"),
+    path(
+        "support/identity-links/<uuid:account_id>/",
+        views_unlink.support_link,
+        name="support_link",
+    ),
 ]

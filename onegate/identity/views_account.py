@@ -132,6 +132,22 @@ def hub_sections(request: HttpRequest) -> list[HubSection]:
             ),
         ),
         HubSection(
+            title=_("Messages"),
+            description=_(
+                "What government has told you, and how you want to hear from it: email, text "
+                "message or only here."
+            ),
+            links=_links(
+                (_("Your messages"), ("notify:inbox",)),
+                (_("How we contact you"), ("notify:preferences",)),
+            ),
+        ),
+        HubSection(
+            title=_("Appointments"),
+            description=_("Visits you booked at a service centre, for you or someone you act for."),
+            links=_links((_("Your appointments"), ("appointments:home",))),
+        ),
+        HubSection(
             title=_("Who looked at your data"),
             description=_("Every time someone in government reads your records, you can see it."),
             links=_links(

@@ -32,6 +32,7 @@ from allauth.account.authentication import get_authentication_records
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import DisallowedRedirect
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse, translate_url
@@ -65,6 +66,7 @@ from onegate.identity.oidc.discovery import discovery_json, jwks_json
 from onegate.identity.oidc.idtokens import hint_names
 from onegate.identity.oidc.levels import level_needed
 from onegate.identity.services.oidc import (
+    client_code_replay_refuse,
     client_consent_give,
     client_consent_refuse,
     client_sign_out_record,
@@ -128,7 +130,7 @@ def _public_json(body: bytes) -> HttpResponse:
 
 class TokenView(dot_views.TokenView):
     """django-oauth-toolkit's token endpoint; each refusal is audited (successes are, with the
-    sign-in, by the validator)."""
+    sign-in, by the validator), and a code presented again revokes what it bought."""
 
     @method_decorator(sensitive_post_parameters("client_secret", "code_verifier", "refresh_token"))
     def authorization_flow_token_response(
@@ -143,14 +145,36 @@ class TokenView(dot_views.TokenView):
         return response
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response: HttpResponse = super().post(request, *args, **kwargs)
+        grant_type = request.POST.get("grant_type", "")
+        if grant_type == "authorization_code":
+            # One transaction for the whole exchange: the code marked exchanged, the ID, access
+            # and refresh tokens, the audit record, the code deleted — one commit, and nothing
+            # kept if any check refuses the request. (A refresh is left to django-oauth-toolkit:
+            # a reused refresh token revokes its family *and* is refused.)
+            with transaction.atomic():
+                response: HttpResponse = super().post(request, *args, **kwargs)
+                if response.status_code >= 400:
+                    transaction.set_rollback(True)
+        else:
+            response = super().post(request, *args, **kwargs)
         if response.status_code >= 400:
-            oidc_token_refuse(
-                client_id=_token_client_id(request),
-                grant_type=request.POST.get("grant_type", ""),
-                error=_error_code(response.content),
-            )
+            client_id = _token_client_id(request)
+            error = _error_code(response.content)
+            if grant_type == "authorization_code" and error == "invalid_grant":
+                _revoke_if_replayed(request.POST.get("code", ""), client_id)
+            oidc_token_refuse(client_id=client_id, grant_type=grant_type, error=error)
         return response
+
+
+def _revoke_if_replayed(code: str, client_id: str) -> None:
+    """A code exchanged before, presented again by its client: revoke what it bought.
+
+    ``invalid_grant`` comes only after the client was authenticated (or, for a public client,
+    identified), so nobody else can make a client lose its tokens this way.
+    """
+    application = client_with_policy(client_id) if code and client_id else None
+    if application is not None:
+        client_code_replay_refuse(code=code, application=application)
 
 
 def _token_client_id(request: HttpRequest) -> str:

@@ -109,6 +109,9 @@ class EventType(models.TextChoices):
     """Registry events agencies can subscribe to (tell us once)."""
 
     ADDRESS_CHANGED = "address.changed", _("Change of address")
+    PERSON_DIED = "person.died", _("Death recorded")  # the civil register recorded a death
+    # A national ID card replaced, reported lost or cancelled (the payload names the card).
+    ID_CARD_STATUS_CHANGED = "id_card.status_changed", _("ID card replaced, lost or cancelled")
 
 
 class IdentifierScheme(models.TextChoices):

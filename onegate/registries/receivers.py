@@ -13,7 +13,9 @@ once, so every receiver must let the agency apply an event id exactly once:
   subscription's secret so the agency can tell the body came from us unchanged.
 
 Register a receiver with ``@register_receiver("name")``; tests swap receivers with
-``receivers_override``.
+``receivers_override``. Another app of this node registers its own receivers in a module named
+``event_receivers`` (``onegate.identity.event_receivers``): each installed app's is imported the
+first time a receiver is asked for, so the registries never import the apps they serve.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any, Protocol, TypeVar
 import httpx
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
+from django.utils.module_loading import autodiscover_modules
 
 from onegate.registries.models import AgencySubscription, ReceivedEvent, RegistryEvent
 
@@ -110,6 +113,7 @@ R = TypeVar("R", bound=Receiver)
 
 _receivers: dict[str, Receiver] = {}
 _overrides: list[dict[str, Receiver]] = []
+_discovered: list[bool] = []
 
 
 def register_receiver(name: str) -> Callable[[type[R]], type[R]]:
@@ -129,6 +133,9 @@ def receiver_get(name: str) -> Receiver:
     for override in reversed(_overrides):
         if name in override:
             return override[name]
+    if not _discovered:
+        autodiscover_modules("event_receivers")  # other apps' receivers register on import
+        _discovered.append(True)
     try:
         return _receivers[name]
     except KeyError:

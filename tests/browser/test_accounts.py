@@ -21,6 +21,7 @@ from onegate.identity.tests.account_fixtures import (
     make_account,
     totp_code,
 )
+from onegate.notify.tests.outbox import deliver_outbox
 from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, Visit, format_violations
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -118,6 +119,7 @@ def test_sign_up_confirm_add_an_authenticator_app_and_sign_in_with_it(new_page, 
     page.fill("#id_code", fresh_code(secret, used))
     page.get_by_role("button", name="Continue").click()
     assert "new.person@example.test" in page.locator(".og-header__account-name").inner_text()
+    deliver_outbox()  # the notice goes through notify's outbox
     subjects = [message.subject for message in mail.outbox]
     assert "OneGate: An authenticator app was set up for your OneGate account" in subjects
 
@@ -157,6 +159,7 @@ def test_add_a_passkey_then_sign_in_with_it_alone(new_page, demo_site, transacti
     credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
     assert len(credentials["credentials"]) == 1
     assert credentials["credentials"][0]["isResidentCredential"] is True
+    deliver_outbox()
     subjects = [message.subject for message in mail.outbox]
     assert "OneGate: A passkey was added to your OneGate account" in subjects
     page.goto(f"{demo_site}/accounts/2fa/webauthn/")

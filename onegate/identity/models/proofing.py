@@ -6,6 +6,12 @@ link either way, so two concurrent proofings cannot both win. It keeps the level
 reached, the method, when, who checked (for in-person proofing) and a summary of the evidence:
 which facts were compared with which register, never an image or a copy of a document.
 
+A link can weaken or end after it was made. When the ID card it was proved with is reported lost
+or cancelled, the link stays but needs proving again (``reproof_needed_since``): until then it
+counts as ``low``. When the registry records the person's death, or the person or support unlink
+the account, the link is deleted and an ``EndedIdentityLink`` row keeps what it was and why it
+ended (the person can then prove again, to this account or another).
+
 ``ProofingAttempt`` is one row per attempt, whatever its outcome. The daily limits (per account
 and per registry person) are counted from these rows, and support can read an account's history
 from them; the audit log holds the same events in its tamper-evident chain.
@@ -61,6 +67,26 @@ COUNTED_OUTCOMES = frozenset(
 )
 
 
+class ReproofReason(models.TextChoices):
+    """Why a link must be proved again before it counts."""
+
+    # The Thai ID card whose laser code proved the link was reported lost or stolen.
+    ID_CARD_LOST = "id_card_lost", _("The ID card used to prove it was reported lost")
+    # The Thai ID card whose laser code proved the link was cancelled.
+    ID_CARD_CANCELLED = "id_card_cancelled", _("The ID card used to prove it was cancelled")
+
+
+class LinkEndReason(models.TextChoices):
+    """Why an account stopped being linked to a registry person."""
+
+    # The civil register recorded the person's death.
+    DIED = "died", _("The registry recorded the person's death")
+    # The account holder unlinked it from their account page.
+    PERSON = "person", _("Unlinked by the account holder")
+    # OneGate support unlinked it (the reason is in ``note``).
+    SUPPORT = "support", _("Unlinked by OneGate support")
+
+
 class IdentityLink(TimestampedModel):
     """That an account belongs to a registry person, how sure we are, and on what evidence."""
 
@@ -86,6 +112,13 @@ class IdentityLink(TimestampedModel):
         related_name="+",
         verbose_name=_("checked by"),
     )
+    # Set while the link must be proved again (the card it rests on was lost or cancelled).
+    reproof_needed_since = models.DateTimeField(
+        _("must be proved again since"), null=True, blank=True
+    )
+    reproof_reason = models.CharField(
+        _("why it must be proved again"), max_length=20, choices=ReproofReason.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("identity link")
@@ -98,6 +131,56 @@ class IdentityLink(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.person_id} ({self.level})"
+
+    @property
+    def needs_reproofing(self) -> bool:
+        return self.reproof_needed_since is not None
+
+    @property
+    def current_level(self) -> LevelOfAssurance:
+        """The level the link counts for now: ``low`` while it must be proved again."""
+        if self.needs_reproofing:
+            return LevelOfAssurance.LOW
+        return LevelOfAssurance(self.level)
+
+
+class EndedIdentityLink(UUIDModel):
+    """A link that ended: what it was, when and why it ended, and who ended it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="ended_identity_links",
+        verbose_name=_("account"),
+    )
+    person_id = models.UUIDField(_("registry person"))
+    level = models.CharField(_("level proved"), max_length=12, choices=LevelOfAssurance.choices)
+    method = models.CharField(_("method"), max_length=32, choices=ProofingMethod.choices)
+    proved_at = models.DateTimeField(_("proved at"))
+    ended_at = models.DateTimeField(_("ended at"))
+    reason = models.CharField(_("why it ended"), max_length=12, choices=LinkEndReason.choices)
+    # The member of staff or the person who ended it; empty when the registry's event did.
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+    note = models.TextField(_("reason given"), blank=True)
+
+    class Meta:
+        ordering = ("-ended_at",)
+        verbose_name = _("ended identity link")
+        verbose_name_plural = _("ended identity links")
+        indexes = [
+            models.Index(fields=["user", "-ended_at"], name="identity_ended_link_account"),
+            models.Index(fields=["person_id"], name="identity_ended_link_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ↛ {self.person_id} ({self.reason})"
 
 
 class ProofingAttempt(UUIDModel):

@@ -13,38 +13,49 @@ family. Besides:
 * a code presented after it was exchanged revokes what it was exchanged for;
 * a refresh works for ``OIDC_SIGN_IN_MAX_SECONDS`` after the person signed in, like a session.
 
-A token request reads the code's grant several times (redirect URI, PKCE challenge and method,
-nonce, scopes); it is read once and kept on the request, and the ID token just made is not read
-back from the database to be linked to its access token. Those overrides reach into
-django-oauth-toolkit's private methods (``_create_authorization_code``, ``_create_refresh_token``,
-``_create_access_token``, ``_check_and_set_request_resource``): ``tests/test_oidc_flow.py``
-covers each; rerun it on every upgrade of django-oauth-toolkit.
+What a sign-in costs the database (docs/oidc.md, Performance): the code, its sign-in record and
+their audit record are written in one transaction. A token request reads the code's grant several
+times (redirect URI, PKCE challenge and method, nonce, scopes); it is read once and kept on the
+request. The sign-in is read and marked exchanged by one statement (``client_sign_in_redeem``)
+inside the one transaction the token view holds for the whole exchange, with the refresh-token
+family chosen up front; django-oauth-toolkit's savepoints inside that transaction are left out,
+and the ID token just made is not read back from the database to be linked to its access token.
+Those overrides reach into django-oauth-toolkit's private methods (``_create_authorization_code``,
+``_create_refresh_token``, ``_create_access_token``, ``_save_bearer_token``,
+``_check_and_set_request_resource``) and re-state ``finalize_id_token``:
+``tests/test_oidc_flow.py`` covers each; rerun it on every upgrade of django-oauth-toolkit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
-from oauth2_provider.models import get_access_token_model, get_grant_model
+from jwcrypto import jwt
+from oauth2_provider.models import (
+    get_access_token_model,
+    get_application_model,
+    get_grant_model,
+    get_refresh_token_model,
+)
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2.rfc6749 import errors
 
-from onegate.identity.models.oidc import ClientPolicy, ClientSignIn, OidcScope, code_checksum
+from onegate.identity.models.oidc import ClientPolicy, ClientSignIn, OidcScope
 from onegate.identity.oidc.claims import subject_for, userinfo_claims
 from onegate.identity.oidc.clients import client_with_policy, policy_of
-from onegate.identity.services.oidc import (
-    client_code_replay_refuse,
-    client_sign_in_record,
-    client_sign_in_redeem,
-)
+from onegate.identity.services.oidc import client_sign_in_record, client_sign_in_redeem
 
 AccessToken = get_access_token_model()
+Application = get_application_model()
 Grant = get_grant_model()
+RefreshToken = get_refresh_token_model()
 
 
 class OneGateValidator(OAuth2Validator):
@@ -107,18 +118,18 @@ class OneGateValidator(OAuth2Validator):
         context = getattr(request, "onegate_sign_in", None)
         if not context:
             raise errors.ServerError(description="No sign-in context.", request=request)
-        grant = super()._create_authorization_code(request, code, expires)
-        # Not in one transaction with the grant on purpose: a grant whose sign-in record failed
-        # is refused at the token endpoint (validate_code), so nothing is lost by two commits.
-        client_sign_in_record(
-            user=request.user,
-            application=request.client,
-            code=code["code"],
-            scopes=list(request.scopes),
-            level=context["level"],
-            methods=context["methods"],
-            authenticated_at=dt.datetime.fromtimestamp(context["auth_time"], tz=dt.UTC),
-        )
+        # The code, its sign-in record and the audit record: one transaction, one commit.
+        with transaction.atomic():
+            grant = super()._create_authorization_code(request, code, expires)
+            client_sign_in_record(
+                user=request.user,
+                application=request.client,
+                code=code["code"],
+                scopes=list(request.scopes),
+                level=context["level"],
+                methods=context["methods"],
+                authenticated_at=dt.datetime.fromtimestamp(context["auth_time"], tz=dt.UTC),
+            )
         return grant
 
     # --- the token request: authorization code ---------------------------------------------
@@ -126,7 +137,8 @@ class OneGateValidator(OAuth2Validator):
     def _grant(self, code: str, request: Any) -> Any:
         cached = getattr(request, "_onegate_grant", None)
         if cached is None or cached[0] != code:
-            cached = (code, Grant.objects.select_related("user").filter(code=code).first())
+            found = list(Grant.objects.select_related("user").filter(code=code)[:1])
+            cached = (code, found[0] if found else None)
             request._onegate_grant = cached
         return cached[1]
 
@@ -137,18 +149,26 @@ class OneGateValidator(OAuth2Validator):
     def validate_code(
         self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kw: Any
     ) -> bool:
+        """The code is this client's, unexpired and not exchanged before: mark it exchanged.
+
+        Runs inside the token view's transaction (``TokenView.post``), which is rolled back if a
+        later check refuses the request, so a code is only ever marked with its tokens saved.
+        A code exchanged before is refused here; the view then revokes what it bought.
+        """
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("codes are exchanged only inside the token view's transaction")
         grant = self._client_grant(code, client, request)
-        if grant is None:
-            client_code_replay_refuse(code=code, application=client)
+        if grant is None or grant.is_expired():
             return False
-        sign_in = ClientSignIn.objects.filter(code_checksum=code_checksum(code)).first()
-        if grant.is_expired() or sign_in is None:
+        family = uuid.uuid4()  # the refresh-token family, known before the refresh token is
+        sign_in = client_sign_in_redeem(code=code, application=client, token_family=family)
+        if sign_in is None:
             return False
-        sign_in.application = client  # already loaded
         request.scopes = grant.scope.split(" ")
         request.user = grant.user
         request.nonce = grant.nonce or None
         request.onegate_sign_in = sign_in
+        request._onegate_token_family = family
         return True
 
     def confirm_redirect_uri(
@@ -190,9 +210,23 @@ class OneGateValidator(OAuth2Validator):
             )
         request.resource = []
 
-    def _create_refresh_token(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        refresh_token = super()._create_refresh_token(request, *args, **kwargs)
-        request._onegate_token_family = refresh_token.token_family
+    def _create_refresh_token(
+        self, request: Any, refresh_token_code: str, access_token: Any, previous: Any
+    ) -> Any:
+        family: uuid.UUID | None = getattr(request, "_onegate_token_family", None)
+        if previous is not None or family is None:  # a refresh keeps its family
+            return super()._create_refresh_token(
+                request, refresh_token_code, access_token, previous
+            )
+        refresh_token = RefreshToken(
+            user=request.user,
+            application=request.client,
+            access_token=access_token,
+            token_family=family,  # the one the sign-in was marked with (validate_code)
+            resource=getattr(request, "resource", []),
+        )
+        self._set_token_value(refresh_token, refresh_token_code)
+        refresh_token.save()
         return refresh_token
 
     def _create_access_token(
@@ -214,12 +248,34 @@ class OneGateValidator(OAuth2Validator):
         return access_token
 
     def save_bearer_token(self, token: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-        saved = super().save_bearer_token(token, request, *args, **kwargs)
-        sign_in = getattr(request, "onegate_sign_in", None)
-        if request.grant_type == "authorization_code" and sign_in is not None:
-            family: uuid.UUID | None = getattr(request, "_onegate_token_family", None)
-            client_sign_in_redeem(sign_in=sign_in, token_family=family)
-        return saved
+        if request.grant_type == "authorization_code":
+            # The token view already holds the exchange's one transaction; django-oauth-toolkit
+            # would add a savepoint inside it.
+            return self._save_bearer_token(token, request, *args, **kwargs)
+        return super().save_bearer_token(token, request, *args, **kwargs)
+
+    def finalize_id_token(
+        self, id_token: dict[str, Any], token: Any, token_handler: Any, request: Any
+    ) -> str:
+        """Sign the ID token and keep its row (RP-initiated logout looks hints up by ``jti``).
+
+        django-oauth-toolkit's own does the same inside a savepoint of its own.
+        """
+        claims, expires = self.get_id_token_dictionary(token, token_handler, request)
+        id_token.update(claims)
+        if "nonce" not in id_token and request.nonce:
+            id_token["nonce"] = request.nonce
+        key = request.client.jwk_key
+        header: dict[str, Any] = {"typ": "JWT", "alg": request.client.algorithm}
+        if request.client.algorithm == Application.RS256_ALGORITHM:
+            header["kid"] = key.thumbprint()
+        signed = jwt.JWT(header=json.dumps(header), claims=json.dumps(id_token, default=str))
+        signed.make_signed_token(key)
+        row = self._save_id_token(id_token["jti"], request, expires)
+        request.access_token = row
+        request.id_token = row
+        serialized: str = signed.serialize()
+        return serialized
 
     # --- the token request: refresh --------------------------------------------------------
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
-from functools import partial
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -108,13 +107,8 @@ def _audit(delegation: Delegation, *, actor: Any, action: IdentityAction, purpos
 
 
 def _tell_both(delegation: Delegation, event: str, site_url: str) -> None:
-    send: Callable[[], None] = partial(
-        delegation_mail.delegation_mail_send,
-        delegation=delegation,
-        event=event,
-        site_url=site_url,
-    )
-    transaction.on_commit(send)
+    # Into notify's outbox in this transaction: the notices leave only if the change commits.
+    delegation_mail.delegation_mail_send(delegation=delegation, event=event, site_url=site_url)
 
 
 # --- offer ------------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import Field
 from django.utils import timezone
 from oauth2_provider.models import get_refresh_token_model
 
@@ -35,7 +36,9 @@ SIGN_IN_PURPOSE = "Signing in to an agency's system"
 SECURITY_PURPOSE = "Refusing an unsafe or invalid sign-in request"
 
 
-@transaction.atomic
+# Called inside the caller's transaction (the code's, or the token exchange's): no savepoint,
+# so a failure here fails the whole of it, and a sign-in costs no extra round trips.
+@transaction.atomic(savepoint=False)
 def client_sign_in_record(
     *,
     user: Any,
@@ -72,20 +75,69 @@ def client_sign_in_record(
     return sign_in
 
 
-@transaction.atomic
-def client_sign_in_redeem(*, sign_in: ClientSignIn, token_family: uuid.UUID | None) -> None:
-    """Record that the client exchanged the sign-in's code for tokens (once; refreshes are not)."""
-    ClientSignIn.objects.filter(pk=sign_in.pk).update(
-        redeemed_at=timezone.now(), token_family=token_family
-    )
+@transaction.atomic(savepoint=False)
+def client_sign_in_redeem(
+    *, code: str, application: Any, token_family: uuid.UUID
+) -> ClientSignIn | None:
+    """The client exchanges the sign-in's code for tokens: mark it exchanged, once, and audit it.
+
+    Returns the sign-in (who, at which level, how, since when), or None if the code has no
+    sign-in or was exchanged already. Checking and marking are one statement
+    (``UPDATE … WHERE redeemed_at IS NULL RETURNING``), so of two exchanges of the same code
+    racing each other exactly one finds it: the database decides, not the order of reads. The
+    caller holds the transaction in which the tokens are saved; if anything after this refuses
+    the exchange (a wrong PKCE verifier or redirect URI), it rolls all of it back.
+    """
+    sign_in = _sign_in_mark_redeemed(code=code, application=application, family=token_family)
+    if sign_in is None:
+        return None
+    sign_in.application = application  # already loaded
     audit_record(
         actor=None,
         action=IdentityAction.OIDC_TOKENS_ISSUED,
         subject_type=CLIENT,
-        subject_id=sign_in.application.client_id,
+        subject_id=application.client_id,
         purpose=SIGN_IN_PURPOSE,
         payload={"sign_in": str(sign_in.pk), "account": str(sign_in.user_id)},
     )
+    return sign_in
+
+
+def _sign_in_mark_redeemed(
+    *, code: str, application: Any, family: uuid.UUID
+) -> ClientSignIn | None:
+    # The ORM has no UPDATE … RETURNING; a raw query through the model still converts each
+    # column as the ORM would (JSON, dates, UUIDs). PostgreSQL and SQLite 3.35+ both have it.
+    connection = connections[router.db_for_write(ClientSignIn)]
+    meta = ClientSignIn._meta
+    quote = connection.ops.quote_name
+
+    def field(name: str) -> Field[Any, Any]:
+        found = meta.get_field(name)
+        if not isinstance(found, Field) or not found.column:
+            raise TypeError(f"ClientSignIn.{name} is not a column")
+        return found
+
+    def column(name: str) -> str:
+        return quote(str(field(name).column))
+
+    def value(name: str, given: Any) -> Any:
+        return field(name).get_db_prep_value(given, connection)
+
+    # Only the model's own table and column names go into the text; every value is a parameter.
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {column('redeemed_at')} = %s, "  # noqa: S608
+        f"{column('token_family')} = %s WHERE {column('code_checksum')} = %s "
+        f"AND {column('application')} = %s AND {column('redeemed_at')} IS NULL RETURNING *"
+    )
+    params = [
+        value("redeemed_at", timezone.now()),
+        value("token_family", family),
+        code_checksum(code),
+        application.pk,
+    ]
+    found = list(ClientSignIn.objects.db_manager(connection.alias).raw(sql, params))
+    return found[0] if found else None
 
 
 @transaction.atomic

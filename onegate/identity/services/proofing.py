@@ -206,14 +206,30 @@ def _proof(attempt: _Attempt, verdict: Verdict) -> dict[str, Any]:
 
 
 def _raise(attempt: _Attempt, link: IdentityLink, verdict: Verdict) -> ProofingResult:
-    """Proved again as the same person: keep the link, at the higher of the two levels."""
-    if LEVEL_ORDER.index(LevelOfAssurance(attempt.method.level)) <= LEVEL_ORDER.index(
-        LevelOfAssurance(link.level)
-    ):
+    """Proved again as the same person: keep the link, at the higher of the two levels.
+
+    A link that had to be proved again (its ID card was lost or cancelled) takes the new proof
+    whatever its level: the old evidence no longer stands.
+    """
+    if not link.needs_reproofing and LEVEL_ORDER.index(
+        LevelOfAssurance(attempt.method.level)
+    ) <= LEVEL_ORDER.index(LevelOfAssurance(link.level)):
         return _finish(attempt, ProofingOutcome.ALREADY_PROVED, link=link)
     for name, value in _proof(attempt, verdict).items():
         setattr(link, name, value)
-    link.save(update_fields=["level", "method", "proved_at", "evidence", "officer", "updated_at"])
+    link.reproof_needed_since, link.reproof_reason = None, ""
+    link.save(
+        update_fields=[
+            "level",
+            "method",
+            "proved_at",
+            "evidence",
+            "officer",
+            "reproof_needed_since",
+            "reproof_reason",
+            "updated_at",
+        ]
+    )
     return _finish(attempt, ProofingOutcome.PROVED, link=link, proved=True)
 
 

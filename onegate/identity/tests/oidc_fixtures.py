@@ -28,6 +28,7 @@ from oauth2_provider.models import get_application_model
 from onegate.catalogue.selectors import catalogue_forget
 from onegate.catalogue.tests.factories import AgencyFactory
 from onegate.identity.models import ClientPolicy, IdentityLink, User
+from onegate.identity.oidc.clients import clients_forget
 from onegate.identity.oidc.keys import private_key_pem_generate
 from onegate.registries.models import Person
 from onegate.registries.tests.factories import NationalIdCardFactory, PersonFactory
@@ -56,8 +57,10 @@ def oidc_provider(settings: Any) -> Iterator[None]:
     ]
     cache.clear()
     catalogue_forget()
+    clients_forget()
     yield
     catalogue_forget()
+    clients_forget()
 
 
 def client_app(

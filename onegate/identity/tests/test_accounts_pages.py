@@ -21,6 +21,7 @@ from onegate.identity.tests.account_fixtures import (
     reauthenticate,
     sign_in,
 )
+from onegate.notify.tests.outbox import deliver_outbox
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_state")]
 
@@ -168,6 +169,7 @@ def test_reset_a_forgotten_password_by_code(client):
     assert saved.status_code == 302
     # then the new password works, the old one does not, and they were told by email
     client.logout()
+    deliver_outbox()  # the notice goes through notify's outbox; the code above did not
     assert mail.outbox[-1].subject == "OneGate: Your OneGate password was reset"
     assert sign_in(client, "somchai@example.test", PASSWORD).status_code == 200
     assert sign_in(client, "somchai@example.test", new_password).status_code == 302

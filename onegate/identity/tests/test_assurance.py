@@ -14,6 +14,7 @@ from fido2 import cbor
 from fido2.utils import websafe_decode, websafe_encode
 
 from onegate.identity.assurance import (
+    KEY_KIND,
     PROOFING_LEVELS,
     safe_next,
     session_amr,
@@ -44,6 +45,12 @@ LOW, SUBSTANTIAL, HIGH = LevelOfAssurance.LOW, LevelOfAssurance.SUBSTANTIAL, Lev
 VECTORS = Path(__file__).parent / "data" / "proofing" / "webauthn_vectors.json"
 
 
+# allauth's records as ``session_level`` sees them: each passkey marked with its key's kind.
+DEVICE_BOUND_KEY = {**PASSKEY, KEY_KIND: "hwk"}
+DEVICE_BOUND_SIGN_IN = {**PASSKEY_SIGN_IN, KEY_KIND: "hwk"}
+SYNCED_PASSKEY = {**PASSKEY_SIGN_IN, KEY_KIND: "swk"}
+
+
 @pytest.mark.parametrize(
     ("records", "strength"),
     [
@@ -52,9 +59,12 @@ VECTORS = Path(__file__).parent / "data" / "proofing" / "webauthn_vectors.json"
         ([record("code", email="person@example.test")], LOW),
         ([PASSWORD, APP_CODE], SUBSTANTIAL),
         ([PASSWORD, RECOVERY_CODE], SUBSTANTIAL),
-        ([PASSWORD, PASSKEY], HIGH),
-        ([PASSKEY_SIGN_IN], HIGH),
-        ([PASSWORD, APP_CODE, PASSKEY], HIGH),
+        ([PASSWORD, DEVICE_BOUND_KEY], HIGH),
+        ([DEVICE_BOUND_SIGN_IN], HIGH),
+        ([PASSWORD, APP_CODE, DEVICE_BOUND_KEY], HIGH),
+        ([SYNCED_PASSKEY], SUBSTANTIAL),  # synced passkeys are AAL2 (NIST SP 800-63B-4)
+        ([PASSWORD, SYNCED_PASSKEY], SUBSTANTIAL),
+        ([PASSKEY_SIGN_IN], SUBSTANTIAL),  # a key whose kind nobody read: never assumed high
     ],
 )
 def test_sign_in_strength_comes_from_the_methods_used_this_session(records, strength):
@@ -80,17 +90,21 @@ def _request_for(client):
 @pytest.mark.parametrize(
     ("proved", "records", "level"),
     [
-        (None, [PASSWORD, PASSKEY], LOW),  # a strong sign-in proves nothing about who
+        (None, [PASSWORD, "device-bound key"], LOW),  # a strong sign-in proves nothing about who
         ("card", [PASSWORD], LOW),  # proved, but only a password this time
         ("card", [PASSWORD, APP_CODE], SUBSTANTIAL),
-        ("card", [PASSKEY_SIGN_IN], SUBSTANTIAL),  # proved online: never above substantial
+        ("card", ["device-bound sign-in"], SUBSTANTIAL),  # proved online: never above substantial
         ("in_person", [PASSWORD, APP_CODE], SUBSTANTIAL),  # an app code: never above substantial
-        ("in_person", [PASSWORD, PASSKEY], HIGH),
-        ("in_person", [PASSKEY_SIGN_IN], HIGH),
+        ("in_person", [PASSWORD, "device-bound key"], HIGH),
+        ("in_person", ["device-bound sign-in"], HIGH),
+        ("in_person", ["synced sign-in"], SUBSTANTIAL),  # a synced passkey: AAL2 at most
+        ("in_person", [PASSWORD, "synced key"], SUBSTANTIAL),
+        ("in_person", [PASSWORD, PASSKEY], SUBSTANTIAL),  # a key no longer on the account
     ],
 )
 def test_the_session_level_is_the_lower_of_proofing_and_sign_in(proved, records, level):
     user = account()
+    records = [_used(user, r) if isinstance(r, str) else r for r in records]
     person, card = thai_person()
     if proved == "card":
         identity_prove(
@@ -128,6 +142,14 @@ def test_a_signed_out_visitor_is_at_level_low():
     request.session = cast(Any, {})
     assert session_level(request) == LOW
     assert session_amr(request) == []
+
+
+def _used(user, which: str) -> dict[str, Any]:
+    """allauth's record of using a passkey of ``user``'s made from a real registration vector:
+    "<device-bound|synced> <key|sign-in>" (a second factor, or signing in with it alone)."""
+    kind, use = which.split()
+    key = _passkey(user, synced=kind == "synced")
+    return record("mfa", type="webauthn", id=key.pk, passwordless=use == "sign-in")
 
 
 def _passkey(user, *, synced: bool) -> Authenticator:

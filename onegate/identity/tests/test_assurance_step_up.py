@@ -114,7 +114,7 @@ def test_level_high_asks_for_an_in_person_check_and_a_passkey():
     assert "needs level High. You are at level Substantial." in page
     assert "Prove who you are at a service centre" in page
     assert reverse("identity:proof_in_person") in page
-    assert "Add a passkey, then use it" in page
+    assert "Add a security key, or a passkey kept on one device, then use it" in page
 
 
 def test_lowering_the_level_in_the_address_does_not_get_past_the_guard():

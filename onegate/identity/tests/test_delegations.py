@@ -1,5 +1,6 @@
 """Delegations: offered, accepted, declined, revoked by either side and expired by the job, each
-with its history row and audit record, each telling both sides by email in their own language;
+with its history row and audit record, each telling both sides (through notify's outbox) in
+their own language;
 refusals (a delegate who is the grantor, a stranger, an answer to an ended offer) write nothing
 but their audit record."""
 
@@ -13,6 +14,7 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -39,6 +41,8 @@ from onegate.identity.tests.acting_fixtures import (
     strong_session,
     years_ago,
 )
+from onegate.notify.models import Message
+from onegate.notify.tests.outbox import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -72,15 +76,15 @@ def offer(grantor_user, email="dan@example.test", **extra):
 
 
 def actions():
-    return list(AuditEvent.objects.order_by("created_at").values_list("action", flat=True))
+    """Identity's audit actions in order (notify records its own for the notices it queues)."""
+    found = AuditEvent.objects.order_by("created_at").values_list("action", flat=True)
+    return [action for action in found if not action.startswith("notify.")]
 
 
-def test_an_offer_is_recorded_and_both_sides_are_emailed_in_their_language(
-    grace, dan, django_capture_on_commit_callbacks
-):
+def test_an_offer_is_recorded_and_both_sides_are_emailed_in_their_language(grace, dan):
     _, grace_user = grace
-    with django_capture_on_commit_callbacks(execute=True):
-        delegation = offer(grace_user, email=" Dan@Example.test ")
+    delegation = offer(grace_user, email=" Dan@Example.test ")
+    deliver_outbox()  # the worker sends what the offer put in the outbox
 
     assert delegation.status == DelegationStatus.OFFERED
     assert delegation.delegate_user == dan[1]
@@ -98,9 +102,18 @@ def test_an_offer_is_recorded_and_both_sides_are_emailed_in_their_language(
 
 
 def test_nothing_is_emailed_when_the_offer_is_rolled_back(grace, dan):
-    # Without running on-commit callbacks (the transaction never commits in this test), no
-    # email has gone: messages leave only after the change is saved.
-    offer(grace[1])
+    # The notices are written to the outbox in the offer's own transaction: when it rolls back,
+    # they go with it, and the worker finds nothing to send.
+    def offer_then_fail() -> None:
+        with transaction.atomic():
+            offer(grace[1])
+            assert Message.objects.filter(channel="email").count() == 2
+            raise RuntimeError("the request failed after the offer")
+
+    with pytest.raises(RuntimeError):
+        offer_then_fail()
+    assert not Message.objects.exists()
+    deliver_outbox()
     assert mail.outbox == []
 
 
@@ -151,14 +164,15 @@ def test_asking_the_same_person_twice_is_refused(grace, dan):
     assert Delegation.objects.count() == 1
 
 
-def test_the_delegate_accepts_and_may_then_act(grace, dan, django_capture_on_commit_callbacks):
+def test_the_delegate_accepts_and_may_then_act(grace, dan):
     grace_person, grace_user = grace
     dan_person, dan_user = dan
     delegation = offer(grace_user)
     assert not may_act_for(dan_user, str(grace_person.pk))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        accepted = delegation_accept(delegation_id=delegation.pk, user=dan_user)
+    mail.outbox.clear()
+    accepted = delegation_accept(delegation_id=delegation.pk, user=dan_user)
+    deliver_outbox()
 
     assert accepted.status == DelegationStatus.ACTIVE
     assert accepted.delegate_person_id == dan_person.pk
@@ -246,9 +260,7 @@ def test_either_side_can_revoke_and_it_stops_at_once(grace, dan, side):
     assert refused.value.code == "already_ended"
 
 
-def test_the_job_expires_delegations_past_their_last_day(
-    grace, dan, django_capture_on_commit_callbacks
-):
+def test_the_job_expires_delegations_past_their_last_day(grace, dan):
     grace_person, grace_user = grace
     dan_person, dan_user = dan
     ended = active_delegation(
@@ -262,8 +274,8 @@ def test_the_job_expires_delegations_past_their_last_day(
     current = active_delegation(grace_person, grace_user, dan_user, dan_person)
     assert not may_act_for(dan_user, str(grace_person.pk), on=TODAY + dt.timedelta(days=31))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        assert delegations_expire() == 1
+    assert delegations_expire() == 1
+    deliver_outbox()
     ended.refresh_from_db()
     current.refresh_from_db()
     assert ended.status == DelegationStatus.EXPIRED
@@ -403,11 +415,9 @@ def smtp_server(settings):
     controller.stop()
 
 
-def test_the_offer_reaches_a_real_mail_server(
-    grace, dan, smtp_server, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        offer(grace[1], site_url="https://onegate.example/")
+def test_the_offer_reaches_a_real_mail_server(grace, dan, smtp_server):
+    offer(grace[1], site_url="https://onegate.example/")
+    deliver_outbox()
     received = {message["To"]: message for message in smtp_server.messages}
     assert set(received) == {"grace@example.test", "dan@example.test"}
     body = received["dan@example.test"].get_content()

@@ -17,6 +17,7 @@ from onegate.identity.tests.account_fixtures import (
     sign_in,
     totp_code,
 )
+from onegate.notify.tests.outbox import deliver_outbox
 
 pytestmark = pytest.mark.usefixtures("fresh_state")
 
@@ -74,6 +75,7 @@ def test_remove_a_passkey_and_hear_about_it(client):
     assert "Remove the passkey “My phone”?" in client.get(url).content.decode()
     client.post(url)
     assert not Authenticator.objects.filter(pk=passkey.pk).exists()
+    deliver_outbox()  # the notice goes through notify's outbox
     assert mail.outbox[-1].subject == "OneGate: A passkey was removed from your OneGate account"
 
 

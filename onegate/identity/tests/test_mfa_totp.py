@@ -29,6 +29,7 @@ from onegate.identity.tests.account_fixtures import (
     sign_in,
     totp_code,
 )
+from onegate.notify.tests.outbox import deliver_outbox
 
 pytestmark = pytest.mark.usefixtures("fresh_state")
 VECTORS = [
@@ -118,6 +119,7 @@ def test_set_up_an_authenticator_app_then_sign_in_with_it(client):
     done = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
     assert done["Location"] == reverse("mfa_view_recovery_codes")
     assert Authenticator.objects.filter(type=Authenticator.Type.TOTP).exists()
+    deliver_outbox()  # the notice goes through notify's outbox
     subjects = [message.subject for message in mail.outbox]
     assert "OneGate: An authenticator app was set up for your OneGate account" in subjects
     codes_page = client.get(reverse("mfa_view_recovery_codes")).content.decode()
@@ -169,6 +171,7 @@ def test_turning_the_app_off_asks_again_and_emails(client):
     assert "Turn off your authenticator app" in page.content.decode()
     client.post(reverse("mfa_deactivate_totp"))
     assert not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    deliver_outbox()
     assert mail.outbox[-1].subject == (
         "OneGate: The authenticator app was turned off for your OneGate account"
     )
@@ -184,6 +187,7 @@ def test_new_recovery_codes_replace_the_old_and_email(client):
     reauthenticate(client)
     client.post(reverse("mfa_generate_recovery_codes"))
     assert set(recovery_codes_of(user)).isdisjoint(old)
+    deliver_outbox()
     assert mail.outbox[-1].subject == (
         "OneGate: New recovery codes were made for your OneGate account"
     )
@@ -199,6 +203,7 @@ def test_a_password_change_is_emailed_with_where_it_came_from(client):
          "password2": "a new long passphrase"},
         HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile Safari/537.36",
     )  # fmt: skip
+    deliver_outbox()
     message = mail.outbox[-1]
     assert message.subject == "OneGate: Your OneGate password was changed"
     assert "Your password was changed." in message.body

@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from joserfc import jwt
 from joserfc.jwk import KeySet
+from oauth2_provider.models import get_access_token_model, get_id_token_model
 
 from onegate.audit.models import AuditEvent
-from onegate.identity.models import ClientConsent, ClientSignIn
+from onegate.identity.models import ClientConsent, ClientPolicy, ClientSignIn
+from onegate.identity.oidc import clients
+from onegate.identity.oidc.clients import CLIENT_MEMORY_SECONDS
 from onegate.identity.oidc.subjects import pairwise_subject
 from onegate.identity.tests.oidc_fixtures import (
     LOGOUT_URI,
@@ -39,6 +45,8 @@ from onegate.identity.tests.oidc_fixtures import (
 from onegate.registries.models import AccessRecord
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("oidc_provider")]
+AccessToken = get_access_token_model()
+IDToken = get_id_token_model()
 
 
 def actions() -> list[str]:
@@ -191,6 +199,8 @@ def test_the_code_buys_an_rs256_id_token_with_pairwise_sub_acr_amr_and_nonce(cli
     assert claims["exp"] - claims["iat"] == 600
     assert "email" not in claims and "name" not in claims  # scope claims come from UserInfo
     assert tokens["expires_in"] == 600 and tokens["refresh_token"]
+    # 256 random bits each, base64url (oauthlib's default would be 30 characters, 178 bits).
+    assert len(tokens["access_token"]) == len(tokens["refresh_token"]) == 43
     assert actions().count("identity.oidc_signed_in") == 1
     assert actions().count("identity.oidc_tokens_issued") == 1
 
@@ -534,6 +544,25 @@ def test_a_replayed_code_is_refused_and_revokes_what_it_bought(client):
     assert "identity.oidc_code_replayed" in actions()
 
 
+def test_a_refused_exchange_keeps_nothing_and_the_code_still_works_with_its_verifier(client):
+    application, _ = client_app()
+    sign_in(client, person_account())
+    verifier, challenge = pkce_pair()
+    code = authorize(client, application, challenge=challenge)["code"]
+
+    wrong = exchange(client, application, code, pkce_pair()[0])
+
+    assert wrong.status_code == 400 and json.loads(wrong.content)["error"] == "invalid_grant"
+    assert ClientSignIn.objects.get().redeemed_at is None  # marked, then rolled back
+    assert not AccessToken.objects.exists() and not IDToken.objects.exists()
+    assert "identity.oidc_tokens_issued" not in actions()
+    assert "identity.oidc_code_replayed" not in actions()  # never exchanged: not a replay
+    right = exchange(client, application, code, verifier)
+    assert right.status_code == 200
+    assert ClientSignIn.objects.get().redeemed_at is not None
+    assert actions().count("identity.oidc_tokens_issued") == 1
+
+
 def test_a_confidential_client_must_authenticate_with_its_secret(client):
     """oidcc-server (client_secret_basic), oidcc-server-client-secret-post."""
     application, secret = client_app(confidential=True)
@@ -558,6 +587,23 @@ def test_a_confidential_client_must_authenticate_with_its_secret(client):
     assert application.__class__.objects.get(pk=application.pk).client_secret.startswith(
         "oidc_client_pbkdf2_sha256$1000$"
     )
+
+
+def test_a_client_switched_off_by_another_server_process_stops_within_five_seconds(
+    client, monkeypatch
+):
+    application, _ = client_app()
+    sign_in(client, person_account())
+    _, challenge = pkce_pair()
+    assert client.get(authorize_path(application, challenge=challenge)).status_code == 200
+    # As another process would: the row changes, this process is not told.
+    ClientPolicy.objects.filter(application=application).update(is_active=False)
+    now = time.monotonic()
+    monkeypatch.setattr(clients, "_clock", lambda: now + CLIENT_MEMORY_SECONDS)
+
+    response = client.get(authorize_path(application, challenge=challenge))
+
+    assert response.status_code == 400 and "not registered with OneGate" in response.text
 
 
 def test_a_switched_off_client_cannot_start_a_sign_in(client):
@@ -765,3 +811,37 @@ def test_a_code_without_its_sign_in_record_buys_nothing(client):
     response = exchange(client, application, code, verifier)
 
     assert response.status_code == 400 and json.loads(response.content)["error"] == "invalid_grant"
+
+
+# --- cost: SQL statements per sign-in (docs/oidc.md, Performance) ------------------------------
+
+
+def statements(queries: CaptureQueriesContext) -> list[str]:
+    """What the request sent, without the test's own savepoints (BEGIN/COMMIT in production)."""
+    return [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
+def test_a_sign_in_to_a_client_costs_fourteen_statements_and_two_transactions(client):
+    application, _ = client_app(scopes=("openid", "email"))
+    user = person_account()
+    ClientConsent.objects.create(user=user, application=application, scopes=["email", "openid"])
+    sign_in(client, user)
+    machine = Client()  # the client's server: no browser session
+    signed_in_with_tokens(client, application, user, scope="openid email")  # a first flow
+    verifier, challenge = pkce_pair()
+
+    with CaptureQueriesContext(connection) as authorization:
+        code = callback(client.get(authorize_path(application, challenge=challenge,
+                                                  scope="openid email")))["code"]  # fmt: skip
+    with CaptureQueriesContext(connection) as token:
+        assert exchange(machine, application, code, verifier).status_code == 200
+
+    # Session and account, the person's level, the consent; the code, its sign-in record and
+    # its audit record (one transaction). Nothing about the client (kept in memory) and no
+    # user-session write (once a minute).
+    assert len(statements(authorization)) == 7, statements(authorization)
+    # The code (with its account); the sign-in marked exchanged and audited; the ID, access and
+    # refresh tokens; the code deleted — all in one transaction.
+    assert len(statements(token)) == 7, statements(token)
+    for queries in (authorization, token):  # one transaction each (a savepoint under the test's)
+        assert sum(q["sql"].startswith("SAVEPOINT") for q in queries.captured_queries) == 1

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ImproperlyConfigured
 
+from onegate.identity.models import User
 from onegate.identity.oidc import checks, keys
 from onegate.identity.oidc.hashers import ClientSecretHasher
 from onegate.identity.oidc.levels import level_needed
@@ -121,12 +122,44 @@ def test_discovery_follows_the_configured_issuer(client, settings):
     assert fixed["authorization_endpoint"] == "https://id.example/o/authorize/"
 
 
-@pytest.mark.parametrize("path", ["/.well-known/openid-configuration", "/.well-known/jwks.json"])
-def test_machine_endpoints_answer_a_thai_speaking_client_in_place(client, path):
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/.well-known/openid-configuration", 200),
+        ("/.well-known/jwks.json", 200),
+        ("/o/userinfo/", 401),  # no token: refused in place, not sent to a /th/ address
+        ("/o/token/", 405),  # POST only
+        ("/o/revoke_token/", 405),
+    ],
+)
+def test_machine_endpoints_answer_a_thai_speaking_client_in_place(client, path, status):
     response = client.get(path, HTTP_ACCEPT_LANGUAGE="th")
 
-    assert response.status_code == 200
+    assert response.status_code == status
+    assert "Location" not in response
     assert "Set-Cookie" not in response  # cacheable: no language cookie on a shared document
+
+
+@pytest.mark.django_db
+def test_discovery_stays_public_for_a_signed_in_browser(client):
+    client.force_login(User.objects.create_user("malee@example.test", "a long test password"))
+    client.get("/th/")  # a page: session, language cookie, private caching
+
+    response = client.get("/.well-known/openid-configuration")
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=3600"
+    assert "Cookie" not in response.get("Vary", "")
+    assert "Set-Cookie" not in response
+    assert response["X-Content-Type-Options"] == "nosniff"  # the security headers still apply
+
+
+@pytest.mark.django_db
+def test_an_unknown_well_known_address_is_the_site_s_own_not_found_page(client):
+    response = client.get("/.well-known/security-nonsense")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
 
 
 def test_jwks_publishes_the_public_key_with_its_thumbprint_and_retired_ones(client, settings):

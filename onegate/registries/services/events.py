@@ -11,6 +11,7 @@ an operator can ``event_delivery_retry`` it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -52,10 +53,12 @@ def event_publish(
     payload: dict[str, Any],
     actor: AbstractBaseUser | None,
     purpose: str,
+    facts: Sequence[str] = ("person.address", "person.national_id"),
 ) -> RegistryEvent:
     """Record an event about ``person`` and queue its delivery to every subscribed agency.
 
     Call it inside the transaction that makes the change: the deliveries are enqueued in it.
+    ``facts`` are what the event tells each agency, for the person's access log.
     """
     with transaction.atomic():
         event = RegistryEvent.objects.create(event_type=event_type, person=person, payload=payload)
@@ -76,14 +79,20 @@ def event_publish(
                 "agencies": [delivery.subscription.agency_slug for delivery in deliveries],
             },
         )
-        _record_agency_access(person=person, event_type=event_type, deliveries=deliveries)
+        _record_agency_access(
+            person=person, event_type=event_type, deliveries=deliveries, facts=facts
+        )
         for delivery in deliveries:
             enqueue_in_transaction(registry_tasks.event_deliver, delivery_id=str(delivery.id))
     return event
 
 
 def _record_agency_access(
-    *, person: Person, event_type: EventType, deliveries: list[EventDelivery]
+    *,
+    person: Person,
+    event_type: EventType,
+    deliveries: list[EventDelivery],
+    facts: Sequence[str],
 ) -> None:
     """Each agency told about the change receives the person's data: that is on their access log."""
     now = timezone.now()
@@ -98,7 +107,7 @@ def _record_agency_access(
             accessor_label=delivery.subscription.agency_slug,
             organisation=delivery.subscription.agency_slug,
             purpose=purpose,
-            facts=["person.address", "person.national_id"],
+            facts=list(facts),
             channel="tell-us-once",
         )
         for delivery in deliveries

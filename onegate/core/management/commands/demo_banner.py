@@ -32,6 +32,7 @@ class Command(BaseCommand):
             f"  Front door (Thai)     {base}/th/",
             f"  Health                {base}/healthz",
             f"  API documentation     {base}/api/v1/docs",
+            f"  An agency's system    {base}/demo-rp/ (signs in with OneGate over OpenID Connect)",
             "",
             f"Sign in at {base}/accounts/login/ (passkeys need http://localhost:{port}/).",
             "Emailed sign-in and confirmation codes are printed in this terminal.",

@@ -22,6 +22,8 @@ DEMO_LOADERS: list[tuple[str, list[str]]] = [
     ("registry_generate", ["--demo"]),
     ("load_demo_staff", []),  # identity: agency staff and service centres (after the catalogue)
     ("load_demo_citizens", []),  # identity: demo citizens' accounts (uses the centre officer)
+    ("load_demo_appointments", []),  # appointments: centres' places, facilities, slots (issue 6)
+    ("load_demo_rp", []),  # the demo agency system's OpenID Connect client (uses demo staff)
 ]
 
 
