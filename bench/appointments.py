@@ -21,19 +21,17 @@ import datetime as dt
 import os
 import re
 import secrets
-import shlex
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit
+
+from harness import database_create, environment, free_port, granian_command, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/appointments_dev"
@@ -45,42 +43,6 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 def say(message: str) -> None:
     print(f"bench/appointments: {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def environment(database_url: str, workdir: Path) -> dict[str, str]:
-    key_file = workdir / "oidc_rsa_key.pem"
-    subprocess.run(
-        [sys.executable, "-m", "onegate.identity.oidc.keys", str(key_file)], cwd=ROOT, check=True
-    )
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "OIDC_RSA_PRIVATE_KEY": str(key_file),
-        "ONEGATE_VAR_DIR": str(workdir),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-def database_create(database_url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if found.fetchone() is None:
-            say(f"creating database {name}")
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def prepare(people: int) -> list[str]:
@@ -196,25 +158,6 @@ def last_place(round_number: int) -> tuple[str, str]:
     return str(slot.pk), day.isoformat()
 
 
-def granian_command(port: int) -> list[str]:
-    line = next(
-        line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:")
-    )
-    command = shlex.split(line.removeprefix("web:").replace("$PORT", str(port)))
-    command[0] = str(Path(sys.executable).parent / command[0])
-    return command
-
-
-def wait_until_up(port: int) -> None:
-    for _ in range(150):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("bench/appointments: the server did not start")
-
-
 def race(
     port: int, sessions: list[str], slot_id: str, day: str
 ) -> tuple[Counter[str], list[float]]:
@@ -278,13 +221,13 @@ def main() -> None:
     env = environment(options.database_url, workdir)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
-    database_create(options.database_url)
+    database_create(options.database_url, say)
     sessions = prepare(options.people)
     port = free_port()
     server = subprocess.Popen(granian_command(port), cwd=ROOT, env=env, start_new_session=True)
     failed = False
     try:
-        wait_until_up(port)
+        wait_until_up(port, name="appointments")
         for number in range(options.rounds):
             slot_id, day = last_place(number)
             outcomes, seconds = race(port, sessions, slot_id, day)

@@ -43,19 +43,17 @@ import hashlib
 import os
 import re
 import secrets
-import shlex
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+from harness import database_create, environment, free_port, granian_command, wait_until_up
 from run import CpuSample, CpuUse  # bench/run.py: the same /proc accounting as `make bench`
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,43 +112,6 @@ COOKIES = {%(cookies)s}
 
 def say(message: str) -> None:
     print(f"bench/oidc: {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def environment(database_url: str, workdir: Path) -> dict[str, str]:
-    """The server's environment: the demo's settings on a bench database and a fresh key."""
-    key_file = workdir / "oidc_rsa_key.pem"
-    subprocess.run(
-        [sys.executable, "-m", "onegate.identity.oidc.keys", str(key_file)], cwd=ROOT, check=True
-    )
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "OIDC_RSA_PRIVATE_KEY": str(key_file),
-        "ONEGATE_VAR_DIR": str(workdir),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-def database_create(database_url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if exists.fetchone() is None:
-            say(f"creating database {name}")
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def prepare(people: int) -> tuple[str, list[str], str, str, str]:
@@ -334,26 +295,6 @@ def python_reference_ms() -> float:
     return best * 1000
 
 
-def granian_command(port: int) -> list[str]:
-    """The Procfile's web line, on ``port``."""
-    line = next(
-        line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:")
-    )
-    command = shlex.split(line.removeprefix("web:").replace("$PORT", str(port)))
-    command[0] = str(Path(sys.executable).parent / command[0])
-    return command
-
-
-def wait_until_up(port: int) -> None:
-    for _ in range(100):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("bench/oidc: the server did not start")
-
-
 def wrk(args: list[str]) -> str:
     result = subprocess.run(["wrk", *args], capture_output=True, text=True, check=True)
     return result.stdout
@@ -464,7 +405,7 @@ def main() -> None:
     env = environment(options.database_url, workdir)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
-    database_create(options.database_url)
+    database_create(options.database_url, say)
     _client_id, cookies, authorize, script, verifier = prepare(options.people)
     reference = python_reference_ms()
     in_process = in_process_flows(authorize, cookies[-1], verifier, options.in_process_flows)
@@ -481,7 +422,7 @@ def main() -> None:
     database = urlsplit(options.database_url).path.lstrip("/")
     server = subprocess.Popen(granian_command(port), cwd=ROOT, env=env, start_new_session=True)
     try:
-        wait_until_up(port)
+        wait_until_up(port, name="oidc")
         if options.only in ("all", "metadata"):
             results += bench_metadata(server, database, port, options.seconds)
         if options.only in ("all", "flows"):

@@ -35,7 +35,7 @@ class Command(BaseCommand):
             f"  An agency's system    {base}/demo-rp/ (signs in with OneGate over OpenID Connect)",
             "",
             f"Sign in at {base}/accounts/login/ (passkeys need http://localhost:{port}/).",
-            "Emailed sign-in and confirmation codes are printed in this terminal.",
+            "Every email (codes, notices) is printed in this terminal and kept in var/mail/.",
             "",
             "Demo people (password, then the authenticator-app secret for the second step):",
             *_citizen_lines(),
@@ -44,7 +44,8 @@ class Command(BaseCommand):
             f"authenticator secret {DEMO_STAFF_TOTP_SECRET}):",
             *_staff_lines(),
             "",
-            "Web server, task worker and scheduler are starting; press Ctrl-C to stop them all.",
+            "Web server, task worker, scheduler and mail catcher (var/mail/) are starting;",
+            "press Ctrl-C to stop them all.",
             "",
         ]
         self.stdout.write("\n".join(lines))
