@@ -75,9 +75,11 @@ class TestSignedMessages:
         [
             ({"aud": "node-c"}, "wrong_audience"),
             ({"iss": "node-c"}, "wrong_issuer"),
-            ({"exp": int(time.time()) - 60}, "expired"),
-            ({"iat": int(time.time()) + 600, "exp": int(time.time()) + 660}, "not_yet_valid"),
-            ({"exp": int(time.time()) + 3600}, "too_long"),
+            # Times are seconds from when the test runs (not from collection: a long suite would
+            # turn a future time into a past one).
+            ({"exp": -60}, "expired"),
+            ({"iat": 600, "exp": 660}, "not_yet_valid"),
+            ({"exp": 3600}, "too_long"),
             ({"jti": ""}, "malformed"),
             ({"exp": "tomorrow"}, "malformed"),
         ],
@@ -85,6 +87,11 @@ class TestSignedMessages:
     def test_each_claim_is_checked(self, change: dict[str, Any], reason: str) -> None:
         private, public_key = key_pair("node-a")
         claims = signing.claims_new(issuer="node-a", audience="node-b", lifetime=60)
+        now = int(time.time())
+        change = {
+            key: now + value if key in ("iat", "exp") and isinstance(value, int) else value
+            for key, value in change.items()
+        }
         token = signing.sign({**claims, **change}, key=private, typ=signing.REQUEST_TYPE)
         with pytest.raises(signing.SignatureRefused) as refused:
             signing.verify(
