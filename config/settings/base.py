@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "onegate.api",
     "onegate.notify",
     "onegate.appointments",  # issue 6: slots and bookings at service centres
+    "onegate.definitions",  # issue 7: service definitions, rules, versions, designer
     "onegate.demo_rp",  # the demo agency system (served only when DEMO_RP_ENABLED)
     "django.contrib.admin",
     "django.contrib.auth",

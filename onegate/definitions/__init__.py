@@ -1,0 +1,1 @@
+"""Service definitions: services as versioned data (questions, rules, messages)."""

@@ -1,0 +1,1 @@
+"""The service definition language: parse, check and evaluate a service definition file."""
