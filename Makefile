@@ -9,10 +9,12 @@ UV_VERSION := 0.13.9
 PORT ?= 8000
 # Extra pytest arguments, e.g. PYTEST_ARGS='-m "not browser"' (CI uses this for the SQLite run).
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist); "auto" is one per core. PYTEST_WORKERS=0 runs in this process.
+PYTEST_WORKERS ?= auto
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint format bench bench-data messages install assets translations-compile chromium clean
+.PHONY: run test lint format bench bench-definitions bench-data messages install assets translations-compile chromium clean
 
 ## install: the Python environment from uv.lock and the front-end packages from package-lock.json
 install: $(VENV)/.synced node_modules/.installed
@@ -63,7 +65,7 @@ run: install assets translations-compile var/secret_key var/oidc_rsa_key.pem
 
 ## test: the whole suite (SQLite unless DATABASE_URL says otherwise; browser tests need chromium)
 test: install assets translations-compile chromium
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Debian's chromium for the browser tests, installed when missing and we may (these machines run
 # as root). Where it cannot be installed the browser tests skip loudly (and fail under CI=true).
@@ -93,6 +95,10 @@ messages: install
 ## bench: load the production server with wrk; results go into docs/benchmarks.md by hand
 bench: install assets translations-compile
 	$(PY) bench/run.py
+
+## bench-definitions: compile a 50-page definition, evaluate rules on one core, publish → visible
+bench-definitions: install assets translations-compile
+	$(PY) bench/definitions.py
 
 ## bench-data: 1,000,000 generated people on PostgreSQL (kept between runs), registry questions timed
 bench-data: install

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from conftest import skip_or_fail
@@ -90,16 +91,27 @@ class Visit:
 
 @pytest.fixture
 def open_page(browser: Any, demo_site: str) -> Iterator[Any]:
-    """``open_page(path, width=1280, javascript=True, axe=False)``: a page in a fresh context."""
+    """``open_page(path, width=1280, javascript=True, axe=False, session=None)``: a page in a
+    fresh context; ``session`` is a session cookie's value, to open it signed in."""
     contexts = []
 
-    def _open(path: str, *, width: int = 1280, javascript: bool = True, axe: bool = False) -> Visit:
+    def _open(
+        path: str,
+        *,
+        width: int = 1280,
+        javascript: bool = True,
+        axe: bool = False,
+        session: str | None = None,
+    ) -> Visit:
         # axe is injected as a script, which the site's strict CSP would (rightly) refuse.
         context = browser.new_context(
             viewport={"width": width, "height": 900},
             java_script_enabled=javascript,
             bypass_csp=axe,
         )
+        if session is not None:
+            cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": demo_site}
+            context.add_cookies([cookie])
         contexts.append(context)
         page = context.new_page()
         page.goto(demo_site + path)

@@ -22,7 +22,7 @@ STAFF = "/account/agency-staff/immigration/"
 
 
 @pytest.fixture
-def admin_page(browser: Any, demo_site: str):
+def admin_page(open_page: Any):
     """``admin_page(path, width, javascript=True)``: a page opened by an immigration administrator
     who has just confirmed their password."""
     admin = staff_member("admin@immigration.test", StaffRole.AGENCY_ADMIN, "immigration")
@@ -32,25 +32,11 @@ def admin_page(browser: Any, demo_site: str):
     client.force_login(admin)
     reauthenticate(client, "a long test password")
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    contexts = []
 
     def _open(path: str, width: int, javascript: bool = True) -> Visit:
-        context = browser.new_context(
-            viewport={"width": width, "height": 900},
-            java_script_enabled=javascript,
-            bypass_csp=True,  # axe is injected as an inline script
-        )
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": demo_site}]
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(demo_site + path)
-        return Visit(page=page, url=demo_site + path)
+        return open_page(path, width=width, javascript=javascript, axe=True, session=session)
 
-    yield _open
-    for context in contexts:
-        context.close()
+    return _open
 
 
 @pytest.fixture

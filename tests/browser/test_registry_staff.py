@@ -19,27 +19,17 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshot
 
 
 @pytest.fixture
-def officer_page(browser: Any, demo_site: str):
+def officer_page(open_page: Any):
     """``officer_page(path, width)``: a page opened by a signed-in registry officer."""
     officer = staff_member("officer@example.test", StaffRole.REGISTRY_OFFICER, "civil-registration")
     client = Client()
     client.force_login(officer)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    contexts = []
 
     def _open(path: str, width: int) -> Visit:
-        context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": demo_site}]
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(demo_site + path)
-        return Visit(page=page, url=demo_site + path)
+        return open_page(path, width=width, axe=True, session=session)
 
-    yield _open
-    for context in contexts:
-        context.close()
+    return _open
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
