@@ -41,6 +41,8 @@ urlpatterns += i18n_patterns(
     path("demo-rp/", include("onegate.demo_rp.urls")),
     # Appointments at service centres (issue 6): find a centre, book, change, cancel; staff day.
     path("appointments/", include("onegate.appointments.urls")),
+    # Service definitions (issue 7): the designer for service owners.
+    path("service-design/", include("onegate.definitions.urls")),
     path("", include("onegate.catalogue.urls")),
     path("", include("onegate.pages.urls")),
     path("", include("onegate.registries.urls")),

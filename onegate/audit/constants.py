@@ -119,7 +119,10 @@ class DefinitionAction(StrEnum):
     """Service definitions and their versions."""
 
     VERSION_PUBLISHED = "definitions.version_published"
-    VERSION_WITHDRAWN = "definitions.version_withdrawn"
+    # issue 7: the rest of a version's life (VERSION_WITHDRAWN, never written, became RETIRED)
+    DRAFT_SAVED = "definitions.draft_saved"  # a draft created or its text replaced (edit, import)
+    VERSION_ROLLED_BACK = "definitions.version_rolled_back"  # an earlier text published as newest
+    VERSION_RETIRED = "definitions.version_retired"  # no new applications start on it
 
 
 class CaseAction(StrEnum):

@@ -69,7 +69,7 @@ DEMO_CATALOGUE = Path(__file__).resolve().parent / "data" / "demo_catalogue.yaml
 
 # Fields a published service definition owns; the catalogue file does not overwrite them.
 DEFINITION_OWNED_FIELDS = frozenset(
-    {"title", "summary", "agency_id", "level_of_assurance", "status"}
+    {"title", "summary", "agency_id", "level_of_assurance", "status", "visit"}
 )
 
 
@@ -208,13 +208,16 @@ def catalogue_service_publish(
     summary: Mapping[str, str],
     agency_slug: str,
     level_of_assurance: str,
+    visit: Mapping[str, Any] | None = None,
 ) -> Service:
     """Open a service whose definition has just been published: create or update its entry.
 
     The definition is the source of truth for title, summary, agency and level of assurance, so
-    they are copied from it; keywords, life events and the popular position stay the catalogue's.
-    The service becomes live and ``has_definition`` is set, so catalogue files and the admin stop
-    changing what the definition owns. Raises ``ValidationError``, writing nothing, when the
+    they are copied from it, and so is the visit a service centre needs (``{"reason": …}``, or
+    nothing when the definition books no appointment; ``None`` leaves it as it is); keywords,
+    life events and the popular position stay the catalogue's. The service becomes live and
+    ``has_definition`` is set, so catalogue files and the admin stop changing what the
+    definition owns. Raises ``ValidationError``, writing nothing, when the
     agency is unknown or a value is invalid (a title without Thai, an unknown level).
     """
     agency = _agency_for_publishing(agency_slug)
@@ -227,6 +230,7 @@ def catalogue_service_publish(
         "summary": dict(summary),
         "agency_id": agency.pk,
         "level_of_assurance": str(level_of_assurance),
+        **({} if visit is None else {"visit": dict(visit)}),
         "has_definition": True,
         "status": ServiceStatus.LIVE,
     }

@@ -100,6 +100,10 @@ STAFF = (
     _staff("teamlead.transport", "Boonsong Kittisak", R.TEAM_LEAD, "land-transport",
            team=TEAMS["land-transport"][0]),
     _staff("admin.civil-registration", "Orathai Sukjai", R.AGENCY_ADMIN, "civil-registration"),
+    # Service owners of the other demo services' agencies (issue 7: each edits its own).
+    _staff("service.owner.health", "Pimchanok Rungruang", R.SERVICE_OWNER, "health"),
+    _staff("service.owner.transport", "Surasak Maneewong", R.SERVICE_OWNER, "land-transport"),
+    _staff("service.owner.civil", "Naree Phongphan", R.SERVICE_OWNER, "civil-registration"),
     _staff("registry.officer", "Chaiwat Yodsuk", R.REGISTRY_OFFICER, "civil-registration"),
     _staff("auditor", "Ratana Meesuk", R.AUDITOR, "civil-registration"),
     _staff("admin.consular", "Supaporn Nilsuwan", R.AGENCY_ADMIN, "consular-affairs"),

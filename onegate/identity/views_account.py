@@ -26,13 +26,14 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from onegate.audit.constants import IdentityAction
 from onegate.identity import account_events
 from onegate.identity.middleware import missing_sign_in_method, seconds_left, session_touch
+from onegate.identity.permissions import StaffPermission, staff_can
 from onegate.identity.services.accounts import account_event_record
 
 
@@ -84,6 +85,46 @@ def _sign_in_methods_summary(user_id: object) -> str:
     if not parts:
         return _("You sign in with your password only. Add a second way to prove it's you.")
     return " ".join(parts)
+
+
+# Staff tools the hub offers, each to whoever holds its permission somewhere (the page itself
+# then narrows to the agencies or centres of that permission).
+_STAFF_TOOLS = (
+    (
+        gettext_lazy("Design and publish services"),
+        StaffPermission.EDIT_SERVICE,
+        ("definitions:services",),
+    ),
+    (
+        gettext_lazy("Check someone's identity"),
+        StaffPermission.PROOF_IN_PERSON,
+        ("identity:proof_officer",),
+    ),
+    (
+        gettext_lazy("Search the population register"),
+        StaffPermission.VIEW_PERSON,
+        ("registries:staff_search",),
+    ),
+    (
+        gettext_lazy("Service centre appointments"),
+        StaffPermission.VIEW_APPOINTMENT_DAY,
+        ("appointments:staff_centres",),
+    ),
+    (gettext_lazy("Your agency's staff"), StaffPermission.VIEW_STAFF, ("identity:staff_agencies",)),
+)
+
+
+def _staff_section(user: object) -> HubSection:
+    allowed = [
+        (str(text), names)
+        for text, permission, names in _STAFF_TOOLS
+        if staff_can(user, permission)
+    ]
+    return HubSection(
+        title=_("Your work in government"),
+        description=_("Tools for your role in your agency."),
+        links=_links(*allowed),
+    )
 
 
 def hub_sections(request: HttpRequest) -> list[HubSection]:
@@ -154,6 +195,7 @@ def hub_sections(request: HttpRequest) -> list[HubSection]:
                 (_("Who looked at your data"), ("identity:access_log", "identity:who_looked")),
             ),
         ),
+        _staff_section(user),
     ]
     return [section for section in sections if section.links]
 

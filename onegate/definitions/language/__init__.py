@@ -1,1 +1,52 @@
-"""The service definition language: parse, check and evaluate a service definition file."""
+"""The service definition language: parse, check, compile and evaluate a service definition.
+
+Other modules import only from here.
+"""
+
+from .compiled import CompiledDefinition
+from .compiler import definition_compile, definition_compile_data
+from .dump import definition_dump
+from .evaluate import (
+    DecisionResult,
+    EligibilityResult,
+    RuleInputs,
+    decision_evaluate,
+    eligibility_evaluate,
+    field_visible,
+    page_visible,
+    visibility_evaluate,
+)
+from .examples import ExampleResult, definition_check, rules_tests_run
+from .model import (
+    FIELD_TYPES,
+    NOTIFICATION_PLACEHOLDERS,
+    Outcome,
+    ServiceDefinition,
+    definition_json_schema,
+)
+from .problems import DefinitionInvalid, Problem
+
+__all__ = [
+    "FIELD_TYPES",
+    "NOTIFICATION_PLACEHOLDERS",
+    "CompiledDefinition",
+    "DecisionResult",
+    "DefinitionInvalid",
+    "EligibilityResult",
+    "ExampleResult",
+    "Outcome",
+    "Problem",
+    "RuleInputs",
+    "ServiceDefinition",
+    "decision_evaluate",
+    "definition_check",
+    "definition_compile",
+    "definition_compile_data",
+    "definition_dump",
+    "definition_json_schema",
+    "eligibility_evaluate",
+    "field_visible",
+    "page_visible",
+    "rules_tests_run",
+    "visibility_evaluate",
+]

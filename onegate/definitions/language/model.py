@@ -12,11 +12,12 @@ Every model forbids unknown keys: a misspelt key is an error with its location, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 FORMAT: Literal["onegate/service-definition/1"] = "onegate/service-definition/1"
 
@@ -240,6 +241,23 @@ class NotificationEvent(StrEnum):
     DRAFT_EXPIRING = "draft_expiring"
 
 
+# The placeholders each event's message may use (documented in docs/service-definitions.md).
+NOTIFICATION_PLACEHOLDERS: dict[NotificationEvent, tuple[str, ...]] = {
+    NotificationEvent.SUBMITTED: ("reference", "service", "name", "submitted_on", "decide_by"),
+    NotificationEvent.APPROVED: ("reference", "service", "name", "decided_on", "valid_until"),
+    NotificationEvent.REFUSED: ("reference", "service", "name", "reason", "decided_on"),
+    NotificationEvent.REFERRED: ("reference", "service", "name", "decide_by"),
+    NotificationEvent.INFORMATION_REQUESTED: (
+        "reference",
+        "service",
+        "name",
+        "reason",
+        "respond_by",
+    ),
+    NotificationEvent.DRAFT_EXPIRING: ("service", "name", "expires_on"),
+}
+
+
 class Fee(Strict):
     amount: Decimal = Field(ge=0)
     currency: Literal["THB"] = "THB"
@@ -266,8 +284,28 @@ class Appointment(Strict):
     minutes: int = Field(default=20, ge=5, le=240)
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _days(value: Any) -> Any:
+    """ISO dates written as text (JSON has no dates) as dates, so YAML and JSON files agree."""
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dict):
+        return {key: _days(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_days(item) for item in value]
+    return value
+
+
 class Example(Strict):
-    """A rules test: an application and what the rules must make of it."""
+    """A rules test: an application and what the rules must make of it.
+
+    In ``facts``, ``answers`` and ``expect_computed`` a text like "2026-01-31" is a date.
+    """
 
     name: str = Field(min_length=1)
     applicant: Literal["self", "child", "delegated"] = "self"
@@ -279,6 +317,11 @@ class Example(Strict):
     expect_outcome: Outcome | None = None
     expect_rule: Identifier | None = None  # the decision rule that decides; "otherwise" if none
     expect_computed: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("facts", "answers", "expect_computed", mode="before")
+    @classmethod
+    def _read_days(cls, value: Any) -> Any:
+        return _days(value)
 
 
 class ServiceDefinition(Strict):

@@ -1,0 +1,50 @@
+"""From text (or a mapping) to a CompiledDefinition, reporting every problem at once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .checks import checks_run
+from .compiled import CompiledDefinition, plan_build
+from .dependencies import computed_order, conditions_check, needs_of
+from .dump import definition_dump
+from .problems import DefinitionInvalid, Problem, ProblemList
+from .rules import rules_compile
+from .rules_types import rules_typecheck
+from .schema import model_validate
+from .source import source_read
+
+__all__ = ["definition_compile", "definition_compile_data"]
+
+
+def definition_compile(source: str) -> CompiledDefinition:
+    """Compile a definition's YAML or JSON text; DefinitionInvalid lists every problem."""
+    read = source_read(source)
+    if read.problems and read.data is None:
+        raise DefinitionInvalid(read.problems)
+    return _compile(read.data, source, ProblemList(data=read.data, lines=read.lines), read.problems)
+
+
+def definition_compile_data(data: Mapping[str, Any]) -> CompiledDefinition:
+    """The same from an already parsed mapping (an import); problems have no line numbers."""
+    return _compile(dict(data), definition_dump(data), ProblemList(data=dict(data)), [])
+
+
+def _compile(
+    data: Any, source: str, problems: ProblemList, early: list[Problem]
+) -> CompiledDefinition:
+    problems.problems.extend(early)
+    model = model_validate(data, problems)
+    if model is None:
+        raise DefinitionInvalid(problems.problems)
+    checks_run(model, problems)
+    rules = rules_compile(model, problems)
+    order = computed_order(model, rules, problems)
+    needs = needs_of(rules)
+    if not any(problem.code == "cycle" for problem in problems.problems):
+        conditions_check(model, rules, needs, problems)
+        rules_typecheck(model, rules, order, problems)
+    if problems.problems:
+        raise DefinitionInvalid(problems.problems)
+    return CompiledDefinition(model, source, rules, plan_build(model, rules, order, needs))

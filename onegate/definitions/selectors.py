@@ -1,0 +1,175 @@
+"""Reads of service definitions: the version people apply on, compiled; the designer's lists.
+
+``definition_published_current(slug)`` is on every service request's path, so it costs one
+indexed query: the id of the newest published version. Published versions never change (the
+database refuses), so the compiled definition is cached in process memory per version id, LRU
+bounded. A version published in one web process is therefore seen by the very next request in
+every process: no cache has to be told, and none can be stale. Drafts change, so they are
+compiled afresh each time and never cached.
+
+The designer's reads take the acting user and return only their agencies' definitions.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, Q
+
+from onegate.catalogue.selectors import catalogue_current
+from onegate.core.languages import pick
+from onegate.definitions.constants import COMPILED_CACHE_SIZE, RELEASED_STATES, VersionStatus
+from onegate.definitions.language import CompiledDefinition, definition_compile
+from onegate.definitions.models import Definition, DefinitionVersion
+from onegate.identity.permissions import StaffPermission, staff_scope
+
+__all__ = [
+    "DesignerRow",
+    "definition_cache_clear",
+    "definition_for_designer",
+    "definition_published_current",
+    "definition_version_compiled",
+    "definition_versions",
+    "definitions_for_designer",
+    "designer_agencies",
+]
+
+EDIT = StaffPermission.EDIT_SERVICE
+
+
+class _CompiledCache:
+    """Compiled released versions by id, least recently used dropped first; thread-safe."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[uuid.UUID, CompiledDefinition] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: uuid.UUID) -> CompiledDefinition | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: uuid.UUID, compiled: CompiledDefinition) -> None:
+        with self._lock:
+            self._entries[key] = compiled
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+_compiled = _CompiledCache(COMPILED_CACHE_SIZE)
+
+
+def definition_published_current(slug: str) -> CompiledDefinition | None:
+    """The newest published version of the service ``slug``, compiled; None when none is."""
+    version_id = (
+        DefinitionVersion.objects.filter(definition__slug=slug, status=VersionStatus.PUBLISHED)
+        .order_by("-number")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return None if version_id is None else definition_version_compiled(version_id)
+
+
+def definition_version_compiled(version_id: uuid.UUID | str) -> CompiledDefinition:
+    """One version compiled (an application's pinned version); ``DoesNotExist`` when unknown."""
+    key = uuid.UUID(str(version_id))
+    found = _compiled.get(key)
+    if found is not None:
+        return found
+    status, source = DefinitionVersion.objects.values_list("status", "source").get(pk=key)
+    compiled = definition_compile(source)
+    if status in RELEASED_STATES:
+        _compiled.put(key, compiled)
+    return compiled
+
+
+def definition_cache_clear() -> None:
+    """Forget every compiled version (tests, and a process that changed the language)."""
+    _compiled.clear()
+
+
+# --- the designer ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DesignerRow:
+    """A line of the designer's list of services."""
+
+    slug: str
+    agency_slug: str
+    title: str
+    current_number: int | None
+    has_draft: bool
+    draft_updated_at: Any
+    versions: int
+
+
+def designer_agencies(user: Any) -> list[str]:
+    """The agencies whose services ``user`` may design, sorted."""
+    return sorted(staff_scope(user, EDIT))
+
+
+def definitions_for_designer(user: Any, agency_slug: str | None = None) -> list[DesignerRow]:
+    """The definitions of the user's agencies (or of one of them), with their state; one query."""
+    agencies = set(designer_agencies(user))
+    if agency_slug is not None:
+        agencies &= {agency_slug}
+    rows = (
+        Definition.objects.filter(agency_slug__in=agencies)
+        .annotate(
+            current=Max("versions__number", filter=Q(versions__status=VersionStatus.PUBLISHED)),
+            draft_updated_at=Max(
+                "versions__updated_at", filter=Q(versions__status=VersionStatus.DRAFT)
+            ),
+            released=Count("versions", filter=~Q(versions__status=VersionStatus.DRAFT)),
+        )
+        .order_by("agency_slug", "slug")
+    )
+    catalogue = catalogue_current()
+    return [
+        DesignerRow(
+            slug=row.slug,
+            agency_slug=row.agency_slug,
+            title=_title(catalogue, row.slug),
+            current_number=row.current,
+            has_draft=row.draft_updated_at is not None,
+            draft_updated_at=row.draft_updated_at,
+            versions=row.released,
+        )
+        for row in rows
+    ]
+
+
+def _title(catalogue: Any, slug: str) -> str:
+    entry = catalogue.service(slug)
+    return pick(entry.title) if entry is not None else slug
+
+
+def definition_for_designer(user: Any, slug: str) -> Definition | None:
+    """The definition ``slug`` when it belongs to one of the user's agencies; else None."""
+    return Definition.objects.filter(slug=slug, agency_slug__in=designer_agencies(user)).first()
+
+
+def definition_versions(definition: Definition) -> list[DefinitionVersion]:
+    """Every version of the definition, the draft first, then newest first, with their people."""
+    versions = list(
+        definition.versions.select_related(
+            "created_by", "updated_by", "published_by", "retired_by", "based_on"
+        )
+    )
+    return sorted(versions, key=lambda v: (v.number is not None, -(v.number or 0)))

@@ -1,0 +1,1 @@
+"""Tests of service definitions: the language, versions, the designer and the form.io import."""

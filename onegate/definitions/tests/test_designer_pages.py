@@ -1,0 +1,246 @@
+"""The designer's pages for a service owner, and their refusal to anyone else."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from onegate.audit.constants import DefinitionAction
+from onegate.audit.models import AuditEvent
+from onegate.catalogue.models import Service
+from onegate.definitions.constants import VersionStatus
+from onegate.definitions.models import DefinitionVersion
+from onegate.definitions.services import definition_draft_save, definition_publish
+from onegate.definitions.tests.support import (
+    FISHING,
+    SLUG,
+    retitled,
+    service_owner,
+    with_failing_test,
+)
+from onegate.identity.constants import StaffRole
+from onegate.identity.tests.organisation_fixtures import staff_account, staff_member
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, **kwargs) -> str:
+    return reverse(f"definitions:{name}", kwargs=kwargs or None)
+
+
+@pytest.fixture
+def owner():
+    return service_owner()
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def two_versions(owner):
+    first = definition_draft_save(actor=owner, source=FISHING)
+    definition_publish(actor=owner, version=first, note="First")
+    second = definition_draft_save(actor=owner, source=retitled("Get a permit to fish"))
+    definition_publish(actor=owner, version=second, note="Clearer title")
+    definition_draft_save(actor=owner, source=retitled("Fish with a permit"), note="Try")
+    return first.definition
+
+
+def every_page(definition_slug: str = SLUG) -> dict[str, str]:
+    return {
+        "services": url("services"),
+        "new": url("new"),
+        "import_formio": url("import_formio"),
+        "definition": url("definition", slug=definition_slug),
+        "draft": url("draft", slug=definition_slug),
+        "compare": url("compare", slug=definition_slug),
+        "publish": url("publish", slug=definition_slug),
+        "tests": url("tests", slug=definition_slug, ref="draft"),
+        "preview": url("preview", slug=definition_slug, ref="1"),
+        "export": url("export", slug=definition_slug, ref="2"),
+        "rollback": url("rollback", slug=definition_slug, number=1),
+        "retire": url("retire", slug=definition_slug, number=1),
+    }
+
+
+def test_every_page_opens_for_the_service_owner(owner_client, two_versions):
+    for name, path in every_page().items():
+        response = owner_client.get(path)
+        assert response.status_code == 200, f"{name}: {response.status_code}"
+
+
+def test_another_agencys_owner_and_a_citizen_are_refused_everywhere(client, two_versions):
+    nurse = service_owner("owner@health.test", agency="health")
+    citizen = staff_account("citizen@example.test")
+    worker = staff_member("worker@immigration.test", StaffRole.CASE_WORKER, "immigration")
+    service_pages = set(every_page()) - {"services", "new", "import_formio"}
+    for person in (nurse, citizen, worker):
+        client.force_login(person)
+        for name, path in every_page().items():
+            expected = {404} if person is nurse and name in service_pages else {403}
+            if person is nurse and name not in service_pages:
+                expected = {200}
+            assert client.get(path).status_code in expected, f"{person.email} {name}"
+            if name in service_pages:
+                answer = client.post(path, {"note": "Mine", "source": FISHING})
+                assert answer.status_code in {403, 404, 405}, f"{person.email} POST {name}"
+    assert DefinitionVersion.objects.filter(status=VersionStatus.PUBLISHED).count() == 2
+
+
+def test_the_list_shows_the_version_in_use_and_the_draft(owner_client, two_versions):
+    page = owner_client.get(url("services")).content.decode()
+    assert "Version 2" in page and url("definition", slug=SLUG) in page
+
+
+def test_the_definition_page_lists_versions_with_notes_and_people(owner_client, two_versions):
+    page = owner_client.get(url("definition", slug=SLUG)).content.decode()
+    assert "Clearer title" in page and "First" in page and "Try" in page
+    assert "owner@immigration.test" in page
+    assert "People who start the service now use version 2." in page
+
+
+def test_saving_a_draft_keeps_the_text_and_shows_each_problem_in_place(owner_client, two_versions):
+    broken = FISHING.replace("level_of_assurance: substantial", "level_of_assurance: extreme")
+    response = owner_client.post(url("draft", slug=SLUG), {"source": broken, "note": "x"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "govuk-error-summary" in page and 'href="#id_source"' in page
+    assert "level_of_assurance" in page and "line " in page
+    assert "level_of_assurance: extreme" in page  # what the person typed is kept
+    assert "Fish with a permit" not in page
+
+
+def test_saving_a_draft_from_the_textarea(owner_client, two_versions):
+    response = owner_client.post(
+        url("draft", slug=SLUG), {"source": retitled("Fishing permits"), "note": "Plural"}
+    )
+    assert response.status_code == 302
+    draft = DefinitionVersion.objects.get(status=VersionStatus.DRAFT)
+    assert "Fishing permits" in draft.source and draft.change_note == "Plural"
+    assert "The draft is saved" in owner_client.get(response.url).content.decode()
+
+
+def test_importing_a_file_into_the_draft(owner_client, two_versions):
+    upload = SimpleUploadedFile("fishing.yaml", retitled("Uploaded").encode(), "application/yaml")
+    response = owner_client.post(url("draft", slug=SLUG), {"source": "", "upload": upload})
+    assert response.status_code == 302
+    assert "Uploaded" in DefinitionVersion.objects.get(status=VersionStatus.DRAFT).source
+
+
+def test_a_new_service_from_a_pasted_file(owner_client):
+    response = owner_client.post(url("new"), {"source": FISHING, "note": "From Laos"})
+    assert response.status_code == 302 and response.url == url("definition", slug=SLUG)
+    assert DefinitionVersion.objects.get().change_note == "From Laos"
+
+
+def test_a_new_service_of_another_agency_is_refused_in_place(owner_client):
+    other = FISHING.replace("agency: immigration", "agency: health")
+    response = owner_client.post(url("new"), {"source": other})
+    assert response.status_code == 400
+    assert "You cannot change the services of the agency" in response.content.decode()
+    assert not DefinitionVersion.objects.exists()
+
+
+def test_publishing_needs_a_note_then_publishes_and_a_retry_does_not_publish_twice(
+    owner_client, two_versions
+):
+    draft = DefinitionVersion.objects.get(status=VersionStatus.DRAFT)
+    page = owner_client.get(url("publish", slug=SLUG)).content.decode()
+    assert "What changes" in page and "Fish with a permit" in page
+
+    empty = owner_client.post(url("publish", slug=SLUG), {"note": "", "version": draft.pk})
+    assert empty.status_code == 400 and 'href="#id_note"' in empty.content.decode()
+    done = owner_client.post(url("publish", slug=SLUG), {"note": "Shorter", "version": draft.pk})
+    again = owner_client.post(url("publish", slug=SLUG), {"note": "Shorter", "version": draft.pk})
+
+    assert done.status_code == 302 and again.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.number, draft.status) == (3, VersionStatus.PUBLISHED)
+    assert DefinitionVersion.objects.count() == 3
+    assert Service.objects.get(slug=SLUG).title["en"] == "Fish with a permit"
+    published = AuditEvent.objects.filter(action=DefinitionAction.VERSION_PUBLISHED)
+    assert published.count() == 3
+
+
+def test_a_draft_with_a_failing_rules_test_cannot_be_published(owner_client, owner):
+    definition_draft_save(actor=owner, source=with_failing_test())
+    page = owner_client.get(url("publish", slug=SLUG))
+    assert "A paddle boat is referred" in page.content.decode()
+    draft = DefinitionVersion.objects.get()
+    response = owner_client.post(url("publish", slug=SLUG), {"note": "Go", "version": draft.pk})
+    assert response.status_code == 400 and "govuk-error-summary" in response.content.decode()
+    assert DefinitionVersion.objects.get().status == VersionStatus.DRAFT
+    tests_page = owner_client.get(url("tests", slug=SLUG, ref="draft")).content.decode()
+    assert "Failed" in tests_page and "Passed" in tests_page
+
+
+def test_rollback_and_retire_from_the_pages(owner_client, two_versions):
+    response = owner_client.post(url("rollback", slug=SLUG, number=1), {"note": "Old title back"})
+    assert response.status_code == 302
+    assert Service.objects.get(slug=SLUG).title["en"] == "Get a fishing permit"
+    retired = owner_client.post(url("retire", slug=SLUG, number=2), {"note": "Unused"})
+    assert retired.status_code == 302
+    assert DefinitionVersion.objects.get(number=2).status == VersionStatus.RETIRED
+    assert owner_client.post(url("retire", slug=SLUG, number=1), {"note": ""}).status_code == 400
+
+
+def test_the_diff_page_compares_any_two_versions(owner_client, two_versions):
+    page = owner_client.get(url("compare", slug=SLUG), {"old": "1", "new": "draft"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Get a fishing permit" in text and "Fish with a permit" in text
+    assert "Other settings" in text and "Whole file" in text
+
+
+def test_the_preview_shows_every_page_in_each_language(owner_client, two_versions):
+    english = owner_client.get(url("preview", slug=SLUG, ref="1")).content.decode()
+    thai = owner_client.get(url("preview", slug=SLUG, ref="1"), {"lang": "th"}).content.decode()
+    assert "Your trip" in english and "Your boat" in english and "answers.boat" in english
+    assert "การเดินทางของคุณ" in thai and "ไม้พาย" in thai and "Your trip" not in thai
+    # the Thai preview on an English page: marked as Thai, and Thai is the language shown as chosen
+    assert '<h2 class="govuk-heading-m" id="page-trip" lang="th">การเดินทางของคุณ</h2>' in thai
+    assert '<strong lang="th">ไทย</strong>' in thai and '<strong lang="en">' not in thai
+
+
+def test_export_downloads_the_file_of_a_version(owner_client, two_versions):
+    response = owner_client.get(url("export", slug=SLUG, ref="1"))
+    assert response["Content-Disposition"] == f'attachment; filename="{SLUG}-v1.yaml"'
+    assert response.content.decode() == FISHING
+    draft = owner_client.get(url("export", slug=SLUG, ref="draft"))
+    assert f"{SLUG}-draft.yaml" in draft["Content-Disposition"]
+
+
+def test_unknown_versions_are_not_found(owner_client, two_versions):
+    assert owner_client.get(url("preview", slug=SLUG, ref="9")).status_code == 404
+    assert owner_client.get(url("preview", slug=SLUG, ref="x")).status_code == 404
+    assert owner_client.get(url("definition", slug="no-such")).status_code == 404
+    bad = owner_client.post(url("publish", slug=SLUG), {"note": "x", "version": "not-a-uuid"})
+    assert bad.status_code == 404
+
+
+def test_the_list_and_the_versions_page_take_a_fixed_number_of_queries(owner_client, two_versions):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            owner_client.get(url("services"))
+            owner_client.get(url("definition", slug=SLUG))
+        return len(captured)
+
+    queries()  # the session and the catalogue snapshot are warm from here on
+    before = queries()
+    owner_client.post(url("publish", slug=SLUG), {"note": "Three", "version": _draft_id()})
+    definition_draft_save(actor=two_versions.versions.first().created_by, source=FISHING)
+
+    queries()  # publishing changed the catalogue: this process rebuilds its snapshot once
+    assert queries() <= before  # a third version and a new draft add no query
+    assert before <= 30
+
+
+def _draft_id() -> str:
+    return str(DefinitionVersion.objects.get(status=VersionStatus.DRAFT).pk)
