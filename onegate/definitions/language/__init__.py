@@ -10,10 +10,12 @@ from .evaluate import (
     DecisionResult,
     EligibilityResult,
     RuleInputs,
+    RulesResult,
     decision_evaluate,
     eligibility_evaluate,
     field_visible,
     page_visible,
+    rules_evaluate,
     visibility_evaluate,
 )
 from .examples import ExampleResult, definition_check, rules_tests_run
@@ -37,6 +39,7 @@ __all__ = [
     "Outcome",
     "Problem",
     "RuleInputs",
+    "RulesResult",
     "ServiceDefinition",
     "decision_evaluate",
     "definition_check",
@@ -47,6 +50,7 @@ __all__ = [
     "eligibility_evaluate",
     "field_visible",
     "page_visible",
+    "rules_evaluate",
     "rules_tests_run",
     "visibility_evaluate",
 ]

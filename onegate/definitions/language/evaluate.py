@@ -9,7 +9,7 @@ evaluated (it does arithmetic on an empty answer) counts as false.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,10 +28,12 @@ __all__ = [
     "DecisionResult",
     "EligibilityResult",
     "RuleInputs",
+    "RulesResult",
     "decision_evaluate",
     "eligibility_evaluate",
     "field_visible",
     "page_visible",
+    "rules_evaluate",
     "visibility_evaluate",
 ]
 
@@ -115,14 +117,25 @@ class Evaluation:
 
 def eligibility_evaluate(compiled: CompiledDefinition, inputs: RuleInputs) -> EligibilityResult:
     """The first eligibility rule that fails, or eligible; None while a rule waits for inputs."""
-    evaluation: Evaluation | None = None
+    evaluations: list[Evaluation] = []
+
+    def evaluation() -> Evaluation:  # made only when some rule has all it reads
+        if not evaluations:
+            evaluations.append(Evaluation(compiled, inputs))
+        return evaluations[0]
+
+    return _eligibility(compiled, inputs, evaluation)
+
+
+def _eligibility(
+    compiled: CompiledDefinition, inputs: RuleInputs, evaluation: Callable[[], Evaluation]
+) -> EligibilityResult:
     pending = []
     for rule, program, needs in compiled.plan.eligibility:
         if not needs.answers <= inputs.answers.keys() or not needs.facts <= inputs.facts.keys():
             pending.append(rule.id)
             continue
-        evaluation = evaluation or Evaluation(compiled, inputs)
-        held = evaluation.holds(program)
+        held = evaluation().holds(program)
         if held is False:
             return EligibilityResult(False, rule.id, dict(rule.reason), tuple(pending))
         if held is None:
@@ -132,7 +145,28 @@ def eligibility_evaluate(compiled: CompiledDefinition, inputs: RuleInputs) -> El
 
 def decision_evaluate(compiled: CompiledDefinition, inputs: RuleInputs) -> DecisionResult:
     """The first decision rule that holds decides; ``otherwise`` when none does."""
+    return _decision(compiled, Evaluation(compiled, inputs))
+
+
+@dataclass(frozen=True)
+class RulesResult:
+    eligibility: EligibilityResult
+    decision: DecisionResult | None  # None unless eligible
+
+
+def rules_evaluate(compiled: CompiledDefinition, inputs: RuleInputs) -> RulesResult:
+    """Eligibility and, for the eligible, the decision, with the inputs converted once.
+
+    What a submitted application goes through; the same as ``eligibility_evaluate`` followed by
+    ``decision_evaluate``, at about half the cost.
+    """
     evaluation = Evaluation(compiled, inputs)
+    eligibility = _eligibility(compiled, inputs, lambda: evaluation)
+    decision = _decision(compiled, evaluation) if eligibility.eligible else None
+    return RulesResult(eligibility, decision)
+
+
+def _decision(compiled: CompiledDefinition, evaluation: Evaluation) -> DecisionResult:
     trace: list[tuple[str, bool]] = []
     for rule, program in compiled.plan.decision:
         held = evaluation.holds(program)

@@ -16,6 +16,7 @@ from onegate.definitions.language import (
     eligibility_evaluate,
     field_visible,
     page_visible,
+    rules_evaluate,
 )
 
 from .support import ETA, variant
@@ -169,3 +170,26 @@ def test_visibility_of_every_page_and_field_at_once(eta: CompiledDefinition) -> 
     assert shown.pages == {"passport", "trip", "history", "confirm"}
     assert "company" in shown.fields
     assert "conviction_details" not in shown.fields
+
+
+@pytest.mark.parametrize(
+    ("answers", "facts"),
+    [
+        (ANSWERS, {}),  # approved
+        (ANSWERS | {"convicted": True}, {}),  # referred
+        (ANSWERS | {"departure_date": dt.date(2026, 6, 1)}, {}),  # refused
+        (ANSWERS, {"nationality": "PRK"}),  # not eligible: no decision
+    ],
+)
+def test_rules_evaluate_agrees_with_eligibility_then_decision(
+    eta: CompiledDefinition, answers: dict[str, Any], facts: dict[str, Any]
+) -> None:
+    application = inputs(answers, **facts)
+
+    both = rules_evaluate(eta, application)
+
+    assert both.eligibility == eligibility_evaluate(eta, application)
+    if both.eligibility.eligible:
+        assert both.decision == decision_evaluate(eta, application)
+    else:
+        assert both.decision is None
