@@ -133,7 +133,8 @@ def generated_definition(pages: int = 50) -> str:
     import yaml
 
     last = f"p{pages - 1}"
-    answers = {"p0_name": "Somchai", "p0_count": 5, "p0_flag": True, "p0_choice": "b"}
+    # p0_count above the page count shows every page (each page's condition reads it)
+    answers = {"p0_name": "Somchai", "p0_count": 50, "p0_flag": True, "p0_choice": "b"}
     data = {
         "service": "generated-bench-service", "title": _text("Generated"),
         "summary": _text("A generated definition"), "agency": "immigration",
@@ -162,7 +163,14 @@ def generated_definition(pages: int = 50) -> str:
              "expect_outcome": "refer", "expect_rule": "many"},
         ],
     }  # fmt: skip
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+    class NoAliases(yaml.SafeDumper):
+        """Every repeated text written out in full: definitions refuse YAML aliases."""
+
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    return yaml.dump(data, Dumper=NoAliases, allow_unicode=True, sort_keys=False)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,9 @@ changes made in other processes then show up within that many seconds, and chang
 this process at once. Keep it 0 in tests, whose rolled-back transactions undo catalogue changes
 without telling anyone.
 
+``catalogue_service_agency(slug=…)`` reads the database itself, not the snapshot: the designer asks
+it inside a write, where a snapshot a few seconds old could let a service change hands.
+
 The catalogue holds no personal data, so these reads take no acting user.
 """
 
@@ -26,7 +29,7 @@ from enum import StrEnum
 from django.conf import settings
 
 from onegate.catalogue.constants import SEARCH_QUERY_MAX_LENGTH
-from onegate.catalogue.models import CatalogueRevision
+from onegate.catalogue.models import CatalogueRevision, Service
 from onegate.catalogue.snapshot import (
     AgencyEntry,
     Catalogue,
@@ -45,6 +48,7 @@ __all__ = [
     "catalogue_current",
     "catalogue_forget",
     "catalogue_revision_token",
+    "catalogue_service_agency",
     "services_search",
 ]
 
@@ -87,6 +91,12 @@ def catalogue_current() -> Catalogue:
         catalogue = catalogue_build()
         _cached = _Cached(token, catalogue, now)
         return catalogue
+
+
+def catalogue_service_agency(*, slug: str) -> str | None:
+    """The slug of the agency the service ``slug`` belongs to; None when there is none."""
+    agencies = Service.objects.filter(slug=slug).values_list("agency__slug", flat=True)
+    return next(iter(agencies), None)
 
 
 def catalogue_forget() -> None:

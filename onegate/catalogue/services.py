@@ -197,6 +197,10 @@ UNKNOWN_AGENCY = _(
     "No agency has the slug “%(slug)s”. Add the agency to the catalogue before publishing "
     "the service."
 )
+OTHER_AGENCY = _(
+    "The service “%(slug)s” belongs to the agency “%(owner)s”. Publishing cannot move it to "
+    "“%(agency)s”."
+)
 
 
 @transaction.atomic
@@ -217,11 +221,13 @@ def catalogue_service_publish(
     nothing when the definition books no appointment; ``None`` leaves it as it is); keywords,
     life events and the popular position stay the catalogue's. The service becomes live and
     ``has_definition`` is set, so catalogue files and the admin stop changing what the
-    definition owns. Raises ``ValidationError``, writing nothing, when the
-    agency is unknown or a value is invalid (a title without Thai, an unknown level).
+    definition owns. Raises ``ValidationError``, writing nothing, when the agency is unknown,
+    when the service belongs to another agency (publishing never moves a service: another
+    agency's definition must not take it over), or when a value is invalid (a title without
+    Thai, an unknown level).
     """
     agency = _agency_for_publishing(agency_slug)
-    service = Service.objects.select_for_update().filter(slug=slug).first()
+    service = _service_for_publishing(slug, agency)
     created = service is None
     if service is None:
         service = Service(slug=slug)
@@ -261,6 +267,16 @@ def _agency_for_publishing(slug: str) -> Agency:
         problem = ValidationError(UNKNOWN_AGENCY, code="unknown_agency", params={"slug": slug})
         raise ValidationError({"agency": problem})
     return agency
+
+
+def _service_for_publishing(slug: str, agency: Agency) -> Service | None:
+    """The service ``slug``, locked, when there is one; refused when another agency has it."""
+    service = Service.objects.select_for_update().filter(slug=slug).first()
+    if service is not None and service.agency_id != agency.pk:
+        params = {"slug": slug, "owner": service.agency.slug, "agency": agency.slug}
+        problem = ValidationError(OTHER_AGENCY, code="other_agency", params=params)
+        raise ValidationError({"agency": problem})
+    return service
 
 
 def _subject_type(record: models.Model) -> str:

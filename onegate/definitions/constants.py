@@ -5,6 +5,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The longest definition file (characters), as the language accepts it: the designer's forms and
+# uploads keep to the same. A 50-page service is ~100 kB.
+from onegate.definitions.language import MAX_SOURCE_CHARS as MAX_SOURCE_CHARS
+
 
 class VersionStatus(models.TextChoices):
     """Where a version of a service definition is in its life: draft → published → retired."""
@@ -22,7 +26,5 @@ RELEASED_STATES = frozenset({VersionStatus.PUBLISHED, VersionStatus.RETIRED})
 # a megabyte, so this bounds the memory at tens of megabytes.
 COMPILED_CACHE_SIZE = 128
 
-# The longest definition file the designer accepts (characters): a 50-page service is ~100 kB.
-MAX_SOURCE_CHARS = 1_000_000
 # The longest change note.
 MAX_NOTE_CHARS = 2_000

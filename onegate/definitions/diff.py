@@ -147,22 +147,31 @@ def _questions(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     pages_new = {p["id"]: _without(p, "fields") for p in after["pages"]}
     _mark_moved(pages_old, pages_new)
     changes = _keyed(_("Page"), pages_old, pages_new)
-    return changes + _keyed(_("Question"), _fields_of(before), _fields_of(after))
+    (fields_old, places_old), (fields_new, places_new) = _fields_of(before), _fields_of(after)
+    for place in places_old.keys() & places_new.keys():  # a question moved within its page
+        _mark_moved(fields_old, fields_new, places_old[place], places_new[place])
+    return changes + _keyed(_("Question"), fields_old, fields_new)
 
 
-def _fields_of(definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Every field by id ("group > inner" inside a repeating group), with its page."""
+Places = dict[str, list[str]]  # a page id, or a group's key → the keys of its fields in order
+
+
+def _fields_of(definition: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], Places]:
+    """Every field by id ("group > inner" inside a repeating group), with its page; and the
+    order of the fields on each page and in each group."""
     found: dict[str, dict[str, Any]] = {}
+    places: Places = {}
 
-    def visit(fields: list[dict[str, Any]], page: str, prefix: str) -> None:
+    def visit(fields: list[dict[str, Any]], page: str, place: str, prefix: str) -> None:
         for one in fields:
             key = f"{prefix}{one['id']}"
             found[key] = {"page": page, **_without(one, "fields", "validations")}
-            visit(one.get("fields") or [], page, f"{key} > ")
+            places.setdefault(place, []).append(key)
+            visit(one.get("fields") or [], page, key, f"{key} > ")
 
     for page in definition["pages"]:
-        visit(page["fields"], page["id"], "")
-    return found
+        visit(page["fields"], page["id"], f"page {page['id']}", "")
+    return found, places
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -189,14 +198,20 @@ def _rules(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
 
 
 def _validations_of(definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Each validation of each field, keyed by the field and its rule's position."""
+    """Each validation of each field, keyed by the field and its rule's text (not its position:
+    adding one at the top is one added, not every later one changed). A rule repeated on the
+    same field is told apart by a number."""
     found: dict[str, dict[str, Any]] = {}
 
     def visit(fields: list[dict[str, Any]], prefix: str) -> None:
         for one in fields:
             key = f"{prefix}{one['id']}"
-            for index, validation in enumerate(one.get("validations") or [], start=1):
-                found[f"{key} #{index}"] = validation
+            for validation in one.get("validations") or []:
+                name, number = f"{key}: {validation['rule']}", 1
+                while name in found:
+                    number += 1
+                    name = f"{key}: {validation['rule']} ({number})"
+                found[name] = _without(validation, "rule")
             visit(one.get("fields") or [], f"{key} > ")
 
     for page in definition["pages"]:
@@ -304,11 +319,20 @@ def _by_key(mapping: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {str(key): value for key, value in mapping.items()}
 
 
-def _mark_moved(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> None:
+def _mark_moved(
+    old: dict[str, dict[str, Any]],
+    new: dict[str, dict[str, Any]],
+    order_old: list[str] | None = None,
+    order_new: list[str] | None = None,
+) -> None:
     """Give a position to the parts whose order among the others changed (not to all that
-    shifted because one was added or removed before them)."""
-    common_old = [key for key in old if key in new]
-    common_new = [key for key in new if key in old]
+    shifted because one was added or removed before them); the order is that of the mappings,
+    or of the keys given (the fields of one page)."""
+    order_old = list(old) if order_old is None else order_old
+    order_new = list(new) if order_new is None else order_new
+    in_old, in_new = set(order_old), set(order_new)
+    common_old = [key for key in order_old if key in in_new]
+    common_new = [key for key in order_new if key in in_old]
     matcher = difflib.SequenceMatcher(a=common_old, b=common_new, autojunk=False)
     kept = {
         common_new[index]

@@ -17,17 +17,25 @@ MAX_UPLOAD_BYTES = 4 * MAX_SOURCE_CHARS  # UTF-8 takes up to four bytes a charac
 
 
 def read_upload(upload: UploadedFile | None) -> str:
-    """An uploaded text file's content; ``ValidationError`` when it is too big or not UTF-8."""
+    """An uploaded text file's content; ``ValidationError`` when it is too big, longer than a
+    definition may be once decoded, or not UTF-8."""
     if upload is None:
         return ""
     if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(_("The file is too big."), code="too_big")
     try:
-        return upload.read().decode("utf-8-sig")
+        text = upload.read().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValidationError(
             _("The file must be text in UTF-8 (YAML or JSON)."), code="not_text"
         ) from error
+    if len(text) > MAX_SOURCE_CHARS:  # an upload replaces the text box, so check it the same
+        raise ValidationError(
+            _("The file is too long: at most %(count)s characters."),
+            code="too_long",
+            params={"count": MAX_SOURCE_CHARS},
+        )
+    return text
 
 
 class SourceForm(forms.Form):

@@ -5,8 +5,9 @@ The text is what people write, review, diff and export, so it is stored as given
 checksum; the typed model is made from it by ``language.definition_compile`` when needed and
 cached per version (``selectors``). A version is numbered when it is published (1, 2, …, in
 publishing order); the one draft a definition may have has no number yet. Published versions are
-immutable: ``services`` refuses to change them, and a database trigger (migration 0002) refuses
-any UPDATE of their text, whoever writes.
+immutable: ``services`` refuses to change them, and a database trigger (migrations 0002 and 0003)
+refuses, whoever writes, any change to their text, note or publisher, any status change but
+published → retired, and deleting them.
 """
 
 from __future__ import annotations
@@ -68,8 +69,9 @@ class DefinitionVersion(UUIDModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Part of the version's record, which the database keeps frozen: the account cannot go.
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
     retired_by = models.ForeignKey(

@@ -7,7 +7,9 @@ bounded. A version published in one web process is therefore seen by the very ne
 every process: no cache has to be told, and none can be stale. Drafts change, so they are
 compiled afresh each time and never cached.
 
-The designer's reads take the acting user and return only their agencies' definitions.
+The designer's reads take the acting user and return only their agencies' definitions; the reads
+of one definition's versions take a definition the user was already given. Every selector takes
+keyword arguments only.
 """
 
 from __future__ import annotations
@@ -23,15 +25,25 @@ from django.db.models import Count, Max, Q
 from onegate.catalogue.selectors import catalogue_current
 from onegate.core.languages import pick
 from onegate.definitions.constants import COMPILED_CACHE_SIZE, RELEASED_STATES, VersionStatus
-from onegate.definitions.language import CompiledDefinition, definition_compile
+from onegate.definitions.language import (
+    CompiledDefinition,
+    Problem,
+    definition_check,
+    definition_compile,
+    rules_tests_run,
+)
 from onegate.definitions.models import Definition, DefinitionVersion
 from onegate.identity.permissions import StaffPermission, staff_scope
 
 __all__ = [
     "DesignerRow",
     "definition_cache_clear",
+    "definition_current_version",
+    "definition_draft",
     "definition_for_designer",
+    "definition_publish_problems",
     "definition_published_current",
+    "definition_version",
     "definition_version_compiled",
     "definition_versions",
     "definitions_for_designer",
@@ -74,7 +86,7 @@ class _CompiledCache:
 _compiled = _CompiledCache(COMPILED_CACHE_SIZE)
 
 
-def definition_published_current(slug: str) -> CompiledDefinition | None:
+def definition_published_current(*, slug: str) -> CompiledDefinition | None:
     """The newest published version of the service ``slug``, compiled; None when none is."""
     version_id = (
         DefinitionVersion.objects.filter(definition__slug=slug, status=VersionStatus.PUBLISHED)
@@ -82,10 +94,10 @@ def definition_published_current(slug: str) -> CompiledDefinition | None:
         .values_list("pk", flat=True)
         .first()
     )
-    return None if version_id is None else definition_version_compiled(version_id)
+    return None if version_id is None else definition_version_compiled(version_id=version_id)
 
 
-def definition_version_compiled(version_id: uuid.UUID | str) -> CompiledDefinition:
+def definition_version_compiled(*, version_id: uuid.UUID | str) -> CompiledDefinition:
     """One version compiled (an application's pinned version); ``DoesNotExist`` when unknown."""
     key = uuid.UUID(str(version_id))
     found = _compiled.get(key)
@@ -96,6 +108,14 @@ def definition_version_compiled(version_id: uuid.UUID | str) -> CompiledDefiniti
     if status in RELEASED_STATES:
         _compiled.put(key, compiled)
     return compiled
+
+
+def definition_publish_problems(*, compiled: CompiledDefinition) -> list[Problem]:
+    """What stops a compiled definition being published: each failing rules test, with its line;
+    nothing when they all pass. The text is compiled again only when one fails."""
+    if all(result.passed for result in rules_tests_run(compiled)):
+        return []
+    return definition_check(compiled.source)
 
 
 def definition_cache_clear() -> None:
@@ -119,18 +139,15 @@ class DesignerRow:
     versions: int
 
 
-def designer_agencies(user: Any) -> list[str]:
+def designer_agencies(*, user: Any) -> list[str]:
     """The agencies whose services ``user`` may design, sorted."""
     return sorted(staff_scope(user, EDIT))
 
 
-def definitions_for_designer(user: Any, agency_slug: str | None = None) -> list[DesignerRow]:
-    """The definitions of the user's agencies (or of one of them), with their state; one query."""
-    agencies = set(designer_agencies(user))
-    if agency_slug is not None:
-        agencies &= {agency_slug}
+def definitions_for_designer(*, user: Any) -> list[DesignerRow]:
+    """The definitions of the user's agencies, with their state; one query."""
     rows = (
-        Definition.objects.filter(agency_slug__in=agencies)
+        Definition.objects.filter(agency_slug__in=designer_agencies(user=user))
         .annotate(
             current=Max("versions__number", filter=Q(versions__status=VersionStatus.PUBLISHED)),
             draft_updated_at=Max(
@@ -160,12 +177,13 @@ def _title(catalogue: Any, slug: str) -> str:
     return pick(entry.title) if entry is not None else slug
 
 
-def definition_for_designer(user: Any, slug: str) -> Definition | None:
+def definition_for_designer(*, user: Any, slug: str) -> Definition | None:
     """The definition ``slug`` when it belongs to one of the user's agencies; else None."""
-    return Definition.objects.filter(slug=slug, agency_slug__in=designer_agencies(user)).first()
+    agencies = designer_agencies(user=user)
+    return Definition.objects.filter(slug=slug, agency_slug__in=agencies).first()
 
 
-def definition_versions(definition: Definition) -> list[DefinitionVersion]:
+def definition_versions(*, definition: Definition) -> list[DefinitionVersion]:
     """Every version of the definition, the draft first, then newest first, with their people."""
     versions = list(
         definition.versions.select_related(
@@ -173,3 +191,31 @@ def definition_versions(definition: Definition) -> list[DefinitionVersion]:
         )
     )
     return sorted(versions, key=lambda v: (v.number is not None, -(v.number or 0)))
+
+
+def definition_current_version(*, definition: Definition) -> DefinitionVersion | None:
+    """The version people start the service on: the newest published one; None before any."""
+    published = definition.versions.filter(status=VersionStatus.PUBLISHED)
+    return published.order_by("-number").first()
+
+
+def definition_draft(*, definition: Definition) -> DefinitionVersion | None:
+    """The definition's draft, when one is open."""
+    return definition.versions.filter(status=VersionStatus.DRAFT).first()
+
+
+def definition_version(
+    *, definition: Definition, ref: str = "", version_id: Any = None
+) -> DefinitionVersion | None:
+    """One version of the definition: by ``ref`` (``"draft"`` or its number) or by its id; None
+    when it has no such version (or the reference is not one)."""
+    versions = definition.versions.select_related("definition")
+    if version_id is not None:
+        try:
+            return versions.filter(pk=uuid.UUID(str(version_id))).first()
+        except ValueError:
+            return None
+    if ref == "draft":
+        return versions.filter(status=VersionStatus.DRAFT).first()
+    is_number = ref.isascii() and ref.isdigit() and len(ref) <= 9  # a database integer
+    return versions.filter(number=int(ref)).first() if is_number else None

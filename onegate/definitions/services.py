@@ -6,8 +6,11 @@ never given twice and a publish that is sent twice publishes once. Each write ch
 agency-scoped permission again (the views check it too), writes its audit record in the same
 transaction, and writes nothing at all when it refuses.
 
-Publishing runs the language's ``definition_check`` (compile and rules tests): any problem raises
-``DefinitionInvalid`` and nothing is written. A published version then opens the service in the
+A new definition may only be made by the agency the catalogue already lists the service under,
+so no agency takes over another's service by naming it in a file. Publishing compiles the text
+once and runs its rules tests: any problem raises ``DefinitionInvalid`` and nothing is written;
+the publisher names the text they reviewed (its checksum), so a draft saved by someone else
+meanwhile is never published unseen. A published version then opens the service in the
 catalogue (``catalogue_service_publish``), the definition being the source of truth for its
 title, summary, agency and level of assurance. The next request in every web process sees the
 new version, because ``selectors.definition_published_current`` reads the current version from
@@ -17,7 +20,6 @@ the database on each call.
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,10 +30,10 @@ from django.utils.translation import gettext as _
 
 from onegate.audit.constants import DefinitionAction
 from onegate.audit.services import audit_record
+from onegate.catalogue.selectors import catalogue_service_agency
 from onegate.catalogue.services import catalogue_service_publish
 from onegate.definitions.constants import (
     MAX_NOTE_CHARS,
-    MAX_SOURCE_CHARS,
     RELEASED_STATES,
     VersionStatus,
 )
@@ -39,10 +41,15 @@ from onegate.definitions.language import (
     CompiledDefinition,
     DefinitionInvalid,
     Problem,
-    definition_check,
     definition_compile,
 )
+from onegate.definitions.language.source import source_read
 from onegate.definitions.models import Definition, DefinitionVersion
+from onegate.definitions.selectors import (
+    definition_current_version,
+    definition_publish_problems,
+    definition_version_compiled,
+)
 from onegate.identity.permissions import StaffPermission, staff_can
 
 __all__ = [
@@ -85,11 +92,11 @@ def definition_draft_save(
     tests fail is saved, and publishing refuses it. ``agency_slug`` / ``service_slug``, when given,
     are what the file must say (the designer page it was typed on).
     """
-    compiled = _compile(source)
+    compiled = definition_compile(source)  # the language refuses a file that is too long
     model = compiled.model
     _require_file_matches(source, model.service, model.agency, agency_slug, service_slug)
     _require(actor, EDIT, model.agency, source)
-    definition, created = _definition_locked(model.service, model.agency)
+    definition, created = _definition_locked(source, model.service, model.agency)
     if definition.agency_slug != model.agency:
         raise DefinitionInvalid([_agency_problem(source, model.agency, definition.agency_slug)])
     draft = definition.versions.select_for_update().filter(status=VersionStatus.DRAFT).first()
@@ -109,7 +116,9 @@ def _draft_write(
 ) -> DefinitionVersion:
     if draft is None:
         draft = DefinitionVersion(
-            definition=definition, created_by=_user(actor), based_on=_current(definition)
+            definition=definition,
+            created_by=_user(actor),
+            based_on=definition_current_version(definition=definition),
         )
     draft.source, draft.checksum = source, _checksum(source)
     draft.change_note = note.strip()[:MAX_NOTE_CHARS]
@@ -119,14 +128,30 @@ def _draft_write(
 
 
 @transaction.atomic
-def definition_publish(*, actor: Any, version: DefinitionVersion, note: str) -> DefinitionVersion:
+def definition_publish(
+    *,
+    actor: Any,
+    version: DefinitionVersion,
+    note: str,
+    expected_checksum: str | None = None,
+) -> DefinitionVersion:
     """Publish the draft ``version`` as the newest version, and open the service in the catalogue.
 
-    Publishing the same draft again (a retried request) returns the version it became.
+    ``expected_checksum`` is the checksum of the text the publisher reviewed (the confirmation
+    page's): when the draft has changed since, nothing is published. Publishing the same draft
+    again (a retried request) returns the version it became.
     """
     definition = _lock(version.definition_id)
     _require(actor, PUBLISH, definition.agency_slug)
     version = DefinitionVersion.objects.select_for_update().get(pk=version.pk)
+    if expected_checksum is not None and version.checksum != expected_checksum:
+        raise DefinitionRefused(
+            "draft_changed",
+            _(
+                "The draft has changed since you looked at it: someone saved it again. "
+                "Review it again, then publish."
+            ),
+        )
     if version.status in RELEASED_STATES:
         return version
     note = _required_note(note)
@@ -141,7 +166,11 @@ def definition_publish(*, actor: Any, version: DefinitionVersion, note: str) -> 
 def definition_rollback(
     *, actor: Any, definition: Definition, to_number: int, note: str
 ) -> DefinitionVersion:
-    """Publish the text of version ``to_number`` again, as a new newest version based on it."""
+    """Publish the text of version ``to_number`` again, as a new newest version based on it.
+
+    When the version in use already has that text (it is that version, or the rollback was sent
+    twice), it is returned and nothing is written.
+    """
     definition = _lock(definition.pk)
     _require(actor, PUBLISH, definition.agency_slug)
     earlier = definition.versions.filter(number=to_number).first()
@@ -149,14 +178,11 @@ def definition_rollback(
         raise DefinitionRefused(
             "no_such_version", _("There is no version %(number)s.") % {"number": to_number}
         )
-    current = _current(definition)
-    if current is not None and current.pk == earlier.pk:
-        raise DefinitionRefused(
-            "already_current",
-            _("Version %(number)s is already the one in use.") % {"number": to_number},
-        )
+    current = definition_current_version(definition=definition)
+    if current is not None and current.checksum == earlier.checksum:
+        return current
     note = _required_note(note)
-    compiled = _checked(earlier.source)
+    compiled = _passing(definition_version_compiled(version_id=earlier.pk))
     version = DefinitionVersion(
         definition=definition,
         source=earlier.source,
@@ -185,7 +211,7 @@ def definition_retire(*, actor: Any, version: DefinitionVersion, note: str) -> D
     if version.status != VersionStatus.PUBLISHED:
         raise DefinitionRefused("not_published", _("Only a published version can be retired."))
     note = _required_note(note)
-    was_current = _current(definition)
+    was_current = definition_current_version(definition=definition)
     others = definition.versions.filter(status=VersionStatus.PUBLISHED).exclude(pk=version.pk)
     if not others.exists():
         raise DefinitionRefused(
@@ -198,9 +224,9 @@ def definition_retire(*, actor: Any, version: DefinitionVersion, note: str) -> D
     version.status = VersionStatus.RETIRED
     version.retired_at, version.retired_by, version.retire_note = timezone.now(), _user(actor), note
     version.save(update_fields=["status", "retired_at", "retired_by", "retire_note"])
-    new_current = _current(definition)
+    new_current = definition_current_version(definition=definition)
     if was_current is not None and new_current is not None and was_current.pk == version.pk:
-        _catalogue_publish(actor, definition_compile(new_current.source))
+        _catalogue_publish(actor, definition_version_compiled(version_id=new_current.pk))
     _audit(actor, DefinitionAction.VERSION_RETIRED, version, retire_note=note)
     return version
 
@@ -208,19 +234,17 @@ def definition_retire(*, actor: Any, version: DefinitionVersion, note: str) -> D
 # --- the steps -------------------------------------------------------------------------------
 
 
-def _compile(source: str) -> CompiledDefinition:
-    if len(source) > MAX_SOURCE_CHARS:
-        message = _("The file is longer than %(limit)s characters.") % {"limit": MAX_SOURCE_CHARS}
-        raise DefinitionInvalid([Problem(where="", line=None, code="too_long", message=message)])
-    return definition_compile(source)
-
-
 def _checked(source: str) -> CompiledDefinition:
     """The compiled definition when it is publishable; ``DefinitionInvalid`` with every problem."""
-    problems = definition_check(source)
+    return _passing(definition_compile(source))
+
+
+def _passing(compiled: CompiledDefinition) -> CompiledDefinition:
+    """``compiled`` when its rules tests pass; else ``DefinitionInvalid`` naming each failure."""
+    problems = definition_publish_problems(compiled=compiled)
     if problems:
         raise DefinitionInvalid(problems)
-    return definition_compile(source)
+    return compiled
 
 
 def _release(actor: Any, definition: Definition, version: DefinitionVersion, note: str) -> None:
@@ -258,20 +282,22 @@ def _lock(definition_id: Any) -> Definition:
     return Definition.objects.select_for_update().get(pk=definition_id)
 
 
-def _definition_locked(slug: str, agency_slug: str) -> tuple[Definition, bool]:
-    """The definition of ``slug``, locked; made first when the service is new."""
+def _definition_locked(source: str, slug: str, agency_slug: str) -> tuple[Definition, bool]:
+    """The definition of ``slug``, locked; made first when the service is new to the designer.
+
+    A service the catalogue lists already gets a definition only from its own agency.
+    """
     found = Definition.objects.select_for_update().filter(slug=slug).first()
     if found is not None:
         return found, False
+    owner = catalogue_service_agency(slug=slug)
+    if owner is not None and owner != agency_slug:
+        raise DefinitionInvalid([_agency_problem(source, agency_slug, owner)])
     # A unique slug: two first saves at once make one row; the loser's insert fails and retries.
     definition, created = Definition.objects.get_or_create(
         slug=slug, defaults={"agency_slug": agency_slug}
     )
     return _lock(definition.pk), created
-
-
-def _current(definition: Definition) -> DefinitionVersion | None:
-    return definition.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
 
 
 def _required_note(note: str) -> str:
@@ -334,10 +360,8 @@ def _agency_problem(source: str, found: str, expected: str) -> Problem:
 
 
 def _line_of(source: str, key: str) -> int | None:
-    """The line of a top-level ``key:`` in YAML text (or ``"key":`` in JSON), when there is one."""
-    pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*:', re.MULTILINE)
-    found = pattern.search(source)
-    return source.count("\n", 0, found.start()) + 1 if found else None
+    """The line of the top-level ``key`` in the file (YAML or JSON), when it has one."""
+    return source_read(source).lines.get((key,))
 
 
 def _user(actor: Any) -> Any:

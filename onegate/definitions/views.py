@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -26,15 +27,19 @@ from onegate.core.languages import SUPPORTED, current_language, pick
 from onegate.definitions.constants import VersionStatus
 from onegate.definitions.forms import SourceForm
 from onegate.definitions.language import (
+    CompiledDefinition,
     DefinitionInvalid,
-    definition_check,
     definition_compile,
     rules_tests_run,
 )
 from onegate.definitions.models import Definition, DefinitionVersion
 from onegate.definitions.preview import definition_preview
 from onegate.definitions.selectors import (
+    definition_current_version,
+    definition_draft,
     definition_for_designer,
+    definition_version,
+    definition_version_compiled,
     definition_versions,
     definitions_for_designer,
     designer_agencies,
@@ -50,7 +55,7 @@ EDIT, PUBLISH = StaffPermission.EDIT_SERVICE, StaffPermission.PUBLISH_DEFINITION
 
 def designer_definition(request: HttpRequest, slug: str) -> Definition:
     """The definition ``slug`` of one of the person's agencies; 404 for any other."""
-    found = definition_for_designer(request.user, slug)
+    found = definition_for_designer(user=request.user, slug=slug)
     if found is None:
         raise Http404("no such service in your agencies")
     return found
@@ -63,16 +68,18 @@ def require_publisher(request: HttpRequest, definition: Definition) -> None:
 
 def version_of(definition: Definition, ref: str) -> DefinitionVersion:
     """``"draft"`` or a version number; 404 when there is no such version."""
-    versions = definition.versions.select_related("definition")
-    if ref == "draft":
-        found = versions.filter(status=VersionStatus.DRAFT).first()
-    elif ref.isdigit():
-        found = versions.filter(number=int(ref)).first()
-    else:
-        found = None
+    found = definition_version(definition=definition, ref=ref)
     if found is None:
         raise Http404("no such version")
     return found
+
+
+def compiled_of(version: DefinitionVersion) -> CompiledDefinition:
+    """The version compiled: a released one from the cache, a draft afresh from the text in hand
+    (``DefinitionInvalid`` when it does not compile)."""
+    if version.is_draft:
+        return definition_compile(version.source)
+    return definition_version_compiled(version_id=version.pk)
 
 
 def version_ref(version: DefinitionVersion) -> str:
@@ -107,8 +114,8 @@ def add_problems(form: SourceForm, invalid: DefinitionInvalid) -> None:
 @staff_required(EDIT)
 def services(request: HttpRequest) -> HttpResponse:
     """The services of the person's agencies: the version in use and whether a draft is open."""
-    agencies = designer_agencies(request.user)
-    rows = definitions_for_designer(request.user)
+    agencies = designer_agencies(user=request.user)
+    rows = definitions_for_designer(user=request.user)
     groups = [
         {
             "slug": slug,
@@ -126,7 +133,7 @@ def services(request: HttpRequest) -> HttpResponse:
 def definition_page(request: HttpRequest, slug: str) -> HttpResponse:
     """A service's definition: its versions with their notes, who and when, and what to do next."""
     definition = designer_definition(request, slug)
-    versions = definition_versions(definition)
+    versions = definition_versions(definition=definition)
     released = [v for v in versions if v.number is not None]
     current = next((v for v in released if v.status == VersionStatus.PUBLISHED), None)
     context = {
@@ -149,8 +156,8 @@ def definition_page(request: HttpRequest, slug: str) -> HttpResponse:
 def draft_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Edit the draft (started from the version in use when there is none); problems in place."""
     definition = designer_definition(request, slug)
-    draft = definition.versions.filter(status=VersionStatus.DRAFT).first()
-    start = draft or definition.versions.filter(status=VersionStatus.PUBLISHED).first()
+    draft = definition_draft(definition=definition)
+    start = draft or definition_current_version(definition=definition)
     form = SourceForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -179,16 +186,17 @@ def draft_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _tell_saved(request: HttpRequest, draft: DefinitionVersion) -> None:
-    problems = definition_check(draft.source)
-    if problems:
-        messages.warning(
-            request,
-            _(
-                "The draft is saved. It cannot be published yet: %(count)s of its rules tests "
-                "or checks fail. Run the rules tests to see which."
-            )
-            % {"count": len(problems)},
+    """Saved; and whether its rules tests pass (the saved text compiles: the save checked it)."""
+    failed = sum(not result.passed for result in rules_tests_run(compiled_of(draft)))
+    if failed:
+        message = ngettext(
+            "The draft is saved. It cannot be published yet: %(count)s of its rules tests "
+            "fails. Run the rules tests to see which.",
+            "The draft is saved. It cannot be published yet: %(count)s of its rules tests "
+            "fail. Run the rules tests to see which.",
+            failed,
         )
+        messages.warning(request, message % {"count": failed})
     else:
         messages.success(request, _("The draft is saved. Its rules tests pass."))
 
@@ -234,7 +242,7 @@ def rules_tests(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
         "results": [],
     }
     try:
-        compiled = definition_compile(version.source)
+        compiled = compiled_of(version)
     except DefinitionInvalid as invalid:
         context["problems"] = invalid.problems
     else:
@@ -262,7 +270,7 @@ def preview(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
         "problems": [],
     }
     try:
-        compiled = definition_compile(version.source)
+        compiled = compiled_of(version)
     except DefinitionInvalid as invalid:
         context["problems"] = invalid.problems
     else:

@@ -4,6 +4,7 @@ draft and publishes it with JavaScript off. Screenshots go to test-artifacts/scr
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,13 @@ from django.test import Client
 from onegate.definitions.constants import VersionStatus
 from onegate.definitions.models import DefinitionVersion
 from onegate.definitions.services import definition_draft_save, definition_publish
-from onegate.definitions.tests.support import FISHING, SLUG, retitled, service_owner
+from onegate.definitions.tests.support import (
+    FISHING,
+    SLUG,
+    released_versions_delete,
+    retitled,
+    service_owner,
+)
 from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, Visit, format_violations
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -34,6 +41,14 @@ PAGES = {
     "new": f"{DESIGN}new/",
     "import-formio": f"{DESIGN}import-formio/",
 }
+
+
+@pytest.fixture(autouse=True)
+def _versions_flushable(transactional_db: None) -> Iterator[None]:
+    """Set up after the database, so this runs before its flush: released versions refuse the
+    flush's DELETE on SQLite."""
+    yield
+    released_versions_delete()
 
 
 @pytest.fixture

@@ -8,9 +8,14 @@ import pytest
 
 from onegate.catalogue.constants import SEARCH_QUERY_MAX_LENGTH
 from onegate.catalogue.models import Service
-from onegate.catalogue.selectors import SearchProblem, catalogue_current, services_search
+from onegate.catalogue.selectors import (
+    SearchProblem,
+    catalogue_current,
+    catalogue_service_agency,
+    services_search,
+)
 from onegate.catalogue.services import LoadReport, catalogue_revision_bump
-from onegate.catalogue.tests.factories import LifeEventFactory, ServiceFactory
+from onegate.catalogue.tests.factories import AgencyFactory, LifeEventFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +106,14 @@ def test_the_query_shown_back_has_no_control_characters_or_lone_surrogates() -> 
     outcome = services_search(catalogue=catalogue_current(), query="pass\ud800port\x00\x1b ")
     assert outcome.query == "passport"
     outcome.query.encode("utf-8")  # would raise on a lone surrogate
+
+
+def test_the_agency_of_a_service_is_read_from_the_database() -> None:
+    ServiceFactory(slug="register-a-birth", agency=AgencyFactory(slug="civil-registration"))
+    catalogue_current()
+    Service.objects.filter(slug="register-a-birth").update(
+        agency=AgencyFactory(slug="local-government")
+    )  # no bump: the snapshot does not know yet
+
+    assert catalogue_service_agency(slug="register-a-birth") == "local-government"
+    assert catalogue_service_agency(slug="no-such-service") is None

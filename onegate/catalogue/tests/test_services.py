@@ -325,6 +325,32 @@ def test_publishing_for_an_unknown_agency_is_refused(
     assert not AuditEvent.objects.filter(purpose="publish service definition").exists()
 
 
+def test_publishing_cannot_move_a_service_to_another_agency(
+    demo_catalogue: LoadReport, publisher: User
+) -> None:
+    AgencyFactory.create(slug="health")
+    before = Service.objects.get(slug="renew-driving-licence")
+    token = catalogue_revision_token()
+
+    with pytest.raises(ValidationError) as raised:
+        catalogue_service_publish(actor=publisher, **(RENEWAL | {"agency_slug": "health"}))
+
+    assert raised.value.message_dict == {
+        "agency": [
+            "The service “renew-driving-licence” belongs to the agency “land-transport”. "
+            "Publishing cannot move it to “health”."
+        ]
+    }
+    after = Service.objects.select_related("agency").get(slug="renew-driving-licence")
+    assert (after.agency.slug, after.title, after.status) == (
+        "land-transport",
+        before.title,
+        ServiceStatus.COMING_SOON,
+    )
+    assert catalogue_revision_token() == token
+    assert not AuditEvent.objects.filter(purpose="publish service definition").exists()
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [

@@ -35,13 +35,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onegate.definitions.formio.fields import (
+    finite,
     integer,
     length_limits,
     pattern_rule,
     plain,
+    scalar,
     setting,
     text,
 )
+from onegate.definitions.formio.limits import MAX_OPTIONS
 from onegate.definitions.formio.naming import IdRegistry, identifier_from
 from onegate.definitions.formio.report import ImportReport
 
@@ -122,7 +125,7 @@ def number_field(
     money = component["type"] == "currency" or bool(marks & CURRENCY_MARKS)
     base["type"] = "money" if money else "number"
     if money:
-        currency = str(component.get("currency") or "THB").upper()
+        currency = (plain(component.get("currency")) or "THB").upper()
         message = _("Asked as money in baht (form.io currency: %(currency)s).")
         ctx.report.changed(ctx.where, message % {"currency": currency})
     _number_limits(component, base, ctx, money=money)
@@ -135,12 +138,8 @@ def _number_limits(
 ) -> None:
     validate = setting(component, "validate")
     for name in ("min", "max"):
-        raw = validate.get(name)
-        if raw in (None, ""):
-            continue
-        try:
-            value = float(raw)
-        except (TypeError, ValueError):
+        value = finite(validate.get(name))
+        if value is None:
             continue
         if money:
             base[name] = int(value) if value.is_integer() else round(value, 2)
@@ -206,11 +205,16 @@ def _choice_values(component: dict[str, Any]) -> tuple[list[Any], str]:
 
 
 def _options(values: list[Any], ctx: MapContext) -> list[dict[str, Any]]:
-    ids, options = IdRegistry(), []
+    ids = IdRegistry()
+    options: list[dict[str, Any]] = []
     for value in values:
-        if not isinstance(value, dict) or value.get("value") in (None, ""):
+        raw = scalar(value.get("value")) if isinstance(value, dict) else ""
+        if not raw:
             continue
-        raw = str(value["value"])
+        if len(options) == MAX_OPTIONS:
+            message = _("A question may have at most %(most)s options; the rest are left out.")
+            ctx.report.skipped(ctx.where, message % {"most": MAX_OPTIONS})
+            break
         option_id = ids.claim(raw, "option")
         label = plain(value.get("label")) or raw
         ctx.options[raw] = option_id
@@ -273,16 +277,17 @@ def file_field(component: dict[str, Any], base: dict[str, Any], ctx: MapContext)
         ctx.report.changed(ctx.where, _("Several files: up to 10."))
     if component.get("storage"):
         message = _("Files are kept by OneGate; the form.io storage “%(storage)s” is not used.")
-        ctx.report.changed(ctx.where, message % {"storage": component["storage"]})
+        storage = plain(component["storage"]) or "?"
+        ctx.report.changed(ctx.where, message % {"storage": storage})
     return base
 
 
 def _file_size(component: dict[str, Any], base: dict[str, Any], ctx: MapContext) -> None:
-    match = _SIZE.match(str(component.get("fileMaxSize") or ""))
+    match = _SIZE.match(plain(component.get("fileMaxSize")))
     if not match:
         return
     factor = {"": 1 / 1024 / 1024, "k": 1 / 1024, "m": 1, "g": 1024}[match[2].lower()]
-    megabytes = float(match[1]) * factor
+    megabytes = min(float(match[1]) * factor, 51.0)  # a long run of digits is infinity
     base["max_size_mb"] = min(max(int(megabytes + 0.999), 1), 50)
     if megabytes > 50:
         message = _("The largest file allowed is 50 MB, not %(size)s.")
@@ -290,7 +295,7 @@ def _file_size(component: dict[str, Any], base: dict[str, Any], ctx: MapContext)
 
 
 def _file_accept(component: dict[str, Any], base: dict[str, Any], ctx: MapContext) -> None:
-    pattern = str(component.get("filePattern") or "*").strip()
+    pattern = plain(component.get("filePattern")) or "*"
     if pattern in ("*", ""):
         return
     wanted = [part.strip().lower().lstrip(".*") for part in pattern.split(",") if part.strip()]
@@ -314,11 +319,12 @@ def survey_questions(
         return []
     fields = []
     for question in questions:
-        if not isinstance(question, dict) or question.get("value") in (None, ""):
+        value = scalar(question.get("value")) if isinstance(question, dict) else ""
+        if not value:
             continue
         options = _options(values, MapContext(where=ctx.where, report=ImportReport()))
-        label = plain(question.get("label")) or str(question["value"])
-        field_id = ids.claim(f"{base['id']}_{identifier_from(question['value'])}")
+        label = plain(question.get("label")) or value
+        field_id = ids.claim(f"{base['id']}_{identifier_from(value)}")
         fields.append({**base, "id": field_id, "type": "radios", "label": text(label)})
         fields[-1]["options"] = options
     return fields

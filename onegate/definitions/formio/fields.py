@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -30,8 +31,26 @@ PATTERN_MESSAGE = {"en": "Enter the answer in the right format", "th": "กร�
 
 
 def plain(value: Any) -> str:
-    """Text without HTML tags and runs of white space."""
-    return _SPACES.sub(" ", strip_tags(str(value or ""))).strip()
+    """Text without HTML tags and runs of white space; "" for anything but text or a number."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    return _SPACES.sub(" ", strip_tags(str(value))).strip()
+
+
+def scalar(value: Any) -> str:
+    """A form.io value (text, number, true/false) as text; "" for null, a list or an object."""
+    return str(value) if isinstance(value, str | int | float) else ""
+
+
+def finite(value: Any) -> float | None:
+    """A form.io number setting (12, 12.5, "12") as a float; None when unset or not finite."""
+    if value is None or isinstance(value, bool) or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def text(value: str) -> dict[str, str]:
@@ -46,13 +65,8 @@ def humanised(key: str) -> str:
 
 def integer(value: Any) -> int | None:
     """A form.io number setting ("" or "12" or 12.0) as an int, None when unset."""
-    if value is None or isinstance(value, bool) or value == "":
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return int(number) if number.is_integer() else None
+    number = finite(value)
+    return int(number) if number is not None and number.is_integer() else None
 
 
 def field_base(component: dict[str, Any], field_id: str, where: str, report: Any) -> dict[str, Any]:

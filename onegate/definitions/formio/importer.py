@@ -1,32 +1,38 @@
 """The import itself: check the input, walk it into pages, translate its logic, compile.
 
-The result is compiled with the definition language before it is returned. Should a
-translated condition or rule still be refused there (the language's checks are stricter than
-the importer's: field order, types), that expression is dropped and reported, and the
-definition compiled again; any other refusal is a bug in the importer and is raised.
+The result is compiled with the definition language before it is returned. Should a part
+still be refused there (the language's checks are stricter than the importer's: field order,
+types, minimum against maximum), that part is dropped and reported (see ``repair``) and the
+definition compiled again. When nothing can be dropped (no page is left, or the refusal is
+outside every page) the form is ``NotFormio`` with the language's reasons: ``formio_import``
+raises nothing else.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from onegate.definitions.formio.definition import definition_data
+from onegate.definitions.formio.limits import pages_limited
 from onegate.definitions.formio.logic import conditions_resolve
 from onegate.definitions.formio.pages import pages_from
+from onegate.definitions.formio.repair import refused_dropped
 from onegate.definitions.formio.report import FormioImport, ImportReport, ReportLine
-from onegate.definitions.formio.shape import FORM_TYPES, NotFormio, formio_form_parse
+from onegate.definitions.formio.shape import (
+    FORM_TYPES,
+    MAX_PROBLEMS,
+    NotFormio,
+    formio_form_parse,
+)
 from onegate.definitions.formio.state import ImportState
 from onegate.definitions.language import (
     DefinitionInvalid,
     Problem,
-    definition_compile_data,
+    definition_compile,
     definition_dump,
 )
-
-DROPPABLE = ("condition", "validations")
 
 
 def formio_import(
@@ -41,6 +47,7 @@ def formio_import(
             [_("The form has no question OneGate can import."), *_skipped(state.report)]
         )
     conditions_resolve(state)
+    pages = pages_limited(pages, state)
     definition = definition_data(
         form, pages, service=service, agency=agency, title=title, report=state.report
     )
@@ -74,41 +81,19 @@ def _skipped(report: ImportReport) -> list[str]:
 
 
 def _compiled_source(definition: dict[str, Any], state: ImportState) -> str:
-    while True:  # each round drops at least one expression, so this ends
+    """The definition's YAML once the language compiles it; parts it refuses are dropped."""
+    while True:  # each round drops at least one part, so this ends
+        source = definition_dump(definition)
         try:
-            definition_compile_data(definition)
+            definition_compile(source)
         except DefinitionInvalid as invalid:
-            if not _refused_dropped(definition, invalid.problems, state):
-                raise
+            if not refused_dropped(definition, invalid.problems, state):
+                raise NotFormio(_refusals(invalid.problems, state.report)) from invalid
         else:
-            return definition_dump(definition)
+            return source
 
 
-_PART = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
-
-
-def _refused_dropped(
-    definition: dict[str, Any], problems: list[Problem], state: ImportState
-) -> bool:
-    """Drop each condition or validation the language refused; False when another problem."""
-    dropped = False
-    for problem in problems:
-        parts: list[str | int] = [
-            name or int(index) for name, index in _PART.findall(problem.where)
-        ]
-        cut = next((i for i, part in enumerate(parts) if part in DROPPABLE), None)
-        if cut is None:
-            return False
-        owner = _at(definition, parts[:cut])
-        if isinstance(owner, dict) and owner.pop(str(parts[cut]), None) is not None:
-            dropped = True
-            where = state.origins.get(id(owner), problem.where)
-            message = _("Dropped, the definition checks refused it: %(problem)s")
-            state.report.skipped(where, message % {"problem": problem.message})
-    return dropped
-
-
-def _at(node: Any, parts: list[str | int]) -> Any:
-    for part in parts:
-        node = node[part] if isinstance(part, int) else node.get(part)
-    return node
+def _refusals(problems: list[Problem], report: ImportReport) -> list[str]:
+    message = _("The form does not make a service definition the language accepts.")
+    reasons = [message, *(str(problem) for problem in problems), *_skipped(report)]
+    return reasons[:MAX_PROBLEMS]

@@ -172,7 +172,8 @@ def _group(
     unsupported_logic(component, where, state.report)
     base = field_base(component, state.field_ids.claim(component["key"]), where, state.report)
     state.group_depth[base["id"]] = depth
-    children = component.get("components") or []
+    children = component.get("components")
+    children = children if isinstance(children, list) else []
     first_line = len(state.report.lines)
     inner = fields_from(children, where, [], base["id"], state)
     if not inner:

@@ -20,13 +20,15 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from onegate.definitions.formio.fields import cel_string
+from onegate.definitions.formio.fields import cel_string, finite, scalar
 from onegate.definitions.formio.state import ImportState, PendingCondition, Target
+from onegate.definitions.language.source import data_depth
 
 # How a condition inside a repeating group names an answer of the same row (the language's
 # ``item``: the row being shown).
@@ -37,6 +39,9 @@ FORMIO5_OPERATORS = {
     "isEqual": "==", "isNotEqual": "!=", "greaterThan": ">", "lessThan": "<",
     "greaterThanOrEqual": ">=", "lessThanOrEqual": "<=",
 }  # fmt: skip
+# JSONLogic deeper than this is not a condition a person wrote, and would exhaust the recursion.
+MAX_LOGIC_DEPTH = 30
+CEL_INT = 2**63
 
 
 class Untranslatable(Exception):
@@ -132,13 +137,10 @@ def has_condition(component: dict[str, Any]) -> bool:
 
 
 def component_condition(component: dict[str, Any], scope: Scope) -> str | None:
-    conditional = component.get("conditional") or {}
-    logic = conditional.get("json")
-    if isinstance(logic, str) and logic.strip():
-        try:
-            logic = json.loads(logic)
-        except json.JSONDecodeError as error:
-            raise Untranslatable(_("its JSONLogic is not JSON.")) from error
+    conditional = component.get("conditional")
+    if not isinstance(conditional, dict):
+        return None
+    logic = _parsed(conditional.get("json"))
     if logic:
         return jsonlogic_cel(logic, scope)
     if conditional.get("conditions"):
@@ -148,8 +150,24 @@ def component_condition(component: dict[str, Any], scope: Scope) -> str | None:
     return None
 
 
+def _parsed(logic: Any) -> Any:
+    """JSONLogic given as an object, or as JSON text."""
+    if isinstance(logic, str) and logic.strip():
+        try:
+            logic = json.loads(logic)
+        except (json.JSONDecodeError, RecursionError) as error:
+            raise Untranslatable(_("its JSONLogic is not JSON.")) from error
+    if data_depth(logic, limit=MAX_LOGIC_DEPTH) > MAX_LOGIC_DEPTH:
+        message = _("its JSONLogic nests deeper than %(count)s levels.")
+        raise Untranslatable(message % {"count": MAX_LOGIC_DEPTH})
+    return logic
+
+
 def _simple_condition(conditional: dict[str, Any], scope: Scope) -> str:
-    answer = scope.simple(str(conditional["when"]))
+    when = conditional["when"]
+    if not isinstance(when, str):
+        raise Untranslatable(_("“when” does not name an answer."))
+    answer = scope.simple(when)
     expression = _compare(answer, "==", _literal(conditional.get("eq", "")))
     return expression if _shows(conditional) else f"!({expression})"
 
@@ -159,15 +177,21 @@ def _shows(conditional: dict[str, Any]) -> bool:
 
 
 def _formio5_condition(conditional: dict[str, Any], scope: Scope) -> str:
+    conditions = conditional["conditions"]
+    if not isinstance(conditions, list) or not all(isinstance(one, dict) for one in conditions):
+        raise Untranslatable(_("its “conditions” are not a list of conditions."))
     parts = []
-    for condition in conditional["conditions"]:
+    for condition in conditions:
         operator = FORMIO5_OPERATORS.get(str(condition.get("operator")))
-        if not isinstance(condition, dict) or operator is None:
+        if operator is None:
             raise Untranslatable(
                 _("the operator “%(operator)s” is not supported.")
-                % {"operator": condition.get("operator") if isinstance(condition, dict) else "?"}
+                % {"operator": condition.get("operator")}
             )
-        answer = scope.simple(str(condition.get("component", "")))
+        component = condition.get("component")
+        if not isinstance(component, str):
+            raise Untranslatable(_("a condition does not name an answer."))
+        answer = scope.simple(component)
         parts.append(_compare(answer, operator, _literal(condition.get("value"))))
     joined = _any(parts) if conditional.get("conjunction") == "any" else _all(parts)
     return joined if _shows(conditional) else f"!({joined})"
@@ -191,12 +215,20 @@ def _cel_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return repr(value)
+        return _cel_number(value)
     if isinstance(value, str):
         return cel_string(value)
     if isinstance(value, list):
         return "[" + ", ".join(_cel_value(item) for item in value) + "]"
     raise Untranslatable(_("it compares with an object, which CEL conditions cannot."))
+
+
+def _cel_number(value: int | float) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise Untranslatable(_("“%(value)s” is not a number.") % {"value": value})
+    if isinstance(value, int) and not -CEL_INT <= value < CEL_INT:
+        raise Untranslatable(_("“%(value)s” is too large a number.") % {"value": value})
+    return repr(value)
 
 
 def typed(target: Target, raw: Any) -> str:
@@ -205,18 +237,19 @@ def typed(target: Target, raw: Any) -> str:
     if kind in ("yes_no", "declaration"):
         return "true" if raw in (True, "true", 1, "1") else "false"
     if kind in ("number", "money"):
-        try:
-            number = float(raw)
-        except (TypeError, ValueError) as error:
-            raise Untranslatable(_("“%(value)s” is not a number.") % {"value": raw}) from error
+        number = finite(raw)
+        if number is None or abs(number) >= CEL_INT:
+            raise Untranslatable(_("“%(value)s” is not a number.") % {"value": raw})
         return repr(int(number)) if kind == "number" and number.is_integer() else repr(number)
     if kind in ("radios", "select", "checkboxes"):
-        option = target.options.get(str(raw))
+        option = target.options.get(scalar(raw))
         if option is None:
             raise Untranslatable(_("“%(value)s” is not one of the options.") % {"value": raw})
         return cel_string(option)
     if kind in ("file", "group", "address"):
         raise Untranslatable(_("it compares a whole %(type)s answer.") % {"type": kind})
+    if isinstance(raw, dict | list):
+        raise Untranslatable(_("it compares with an object, which CEL conditions cannot."))
     return cel_string(str(raw))
 
 

@@ -49,7 +49,8 @@ def pages_from(form: dict[str, Any], state: ImportState) -> list[dict[str, Any]]
 def _panel_page(component: dict[str, Any], state: ImportState) -> dict[str, Any] | None:
     where = path_join("", component)
     first_line = len(state.report.lines)
-    fields = fields_from(component.get("components") or [], where, [], None, state)
+    children = component.get("components")
+    fields = fields_from(children if isinstance(children, list) else [], where, [], None, state)
     if not fields:
         state.report.skipped(where, _("The page has no question that could be imported."))
         return None

@@ -9,15 +9,12 @@ from .dump import definition_dump
 from .evaluate import (
     DecisionResult,
     EligibilityResult,
-    RuleInputs,
     RulesResult,
     decision_evaluate,
     eligibility_evaluate,
-    field_visible,
-    page_visible,
     rules_evaluate,
-    visibility_evaluate,
 )
+from .evaluation import RuleInputs
 from .examples import ExampleResult, definition_check, rules_tests_run
 from .model import (
     FIELD_TYPES,
@@ -27,9 +24,18 @@ from .model import (
     definition_json_schema,
 )
 from .problems import DefinitionInvalid, Problem
+from .source import MAX_SOURCE_CHARS
+from .visibility import (
+    Visibility,
+    answers_visible,
+    field_visible,
+    page_visible,
+    visibility_evaluate,
+)
 
 __all__ = [
     "FIELD_TYPES",
+    "MAX_SOURCE_CHARS",
     "NOTIFICATION_PLACEHOLDERS",
     "CompiledDefinition",
     "DecisionResult",
@@ -41,6 +47,8 @@ __all__ = [
     "RuleInputs",
     "RulesResult",
     "ServiceDefinition",
+    "Visibility",
+    "answers_visible",
     "decision_evaluate",
     "definition_check",
     "definition_compile",

@@ -4,7 +4,9 @@ The ``cel`` package parses and runs expressions but has no checking phase, so th
 checks read the names themselves: identifier chains (``answers.arrival_date``,
 ``facts.passport.expires_on``), the functions called, and the variables that the macros
 ``exists``, ``all``, ``exists_one``, ``map`` and ``filter`` bind (local to the macro's call).
-String literals and comments are skipped. The deepest bracket nesting is measured on the way.
+String literals and comments are skipped. On the way, what makes an expression costly to run is
+measured: the deepest bracket nesting, the macro calls (comprehensions) and whether one sits inside
+another's arguments, and the number of elements of each list literal.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Name", "NameScan", "names_scan"]
+__all__ = ["Comprehension", "Name", "NameScan", "names_scan"]
 
 MACROS = frozenset({"exists", "all", "exists_one", "map", "filter"})
 KEYWORDS = frozenset({"true", "false", "null", "in"})
+QUOTES = "'\""
 
 _TOKEN = re.compile(
     r"""
@@ -38,12 +41,25 @@ class Name:
     columns: tuple[int, ...]  # 1-based column (offset + 1) of each part in the expression
     call: bool  # followed by "(": the last part is a function or method
     member: bool  # follows a "." after a bracket or a call: a member of a computed value
+    indexed: bool = False  # followed by "[": ``answers['x']``
+    key: str | None = None  # the index when it is a plain string: "x" in ``answers['x']``
+
+
+@dataclass(frozen=True)
+class Comprehension:
+    """A macro call: ``.map(x, …)``; ``nested`` when it is inside another one's arguments."""
+
+    macro: str
+    column: int  # 1-based column of the macro's name
+    nested: bool
 
 
 @dataclass(frozen=True)
 class NameScan:
     names: tuple[Name, ...]
     depth: int  # deepest nesting of (), [] and {}
+    comprehensions: tuple[Comprehension, ...] = ()  # in the order they close
+    lists: tuple[tuple[int, int], ...] = ()  # each list literal's (elements, 1-based column)
 
 
 @dataclass(frozen=True)
@@ -62,23 +78,60 @@ def _tokens(source: str) -> list[_Token]:
     return tokens
 
 
-def _scopes(tokens: list[_Token]) -> tuple[list[tuple[int, int, str]], int]:
-    """The token ranges where a macro's variable is bound, and the deepest nesting."""
-    scopes, stack, depth = [], [], 0
-    for index, token in enumerate(tokens):
-        if token.text in "([{" and token.kind == "punct":
-            stack.append(index)
-            depth = max(depth, len(stack))
-        elif token.text in ")]}" and token.kind == "punct" and stack:
-            opened = stack.pop()
-            if _is_macro_call(tokens, opened):
-                scopes.append((opened, index, tokens[opened + 1].text))
-    scopes += [
-        (opened, len(tokens), tokens[opened + 1].text)
-        for opened in stack
-        if _is_macro_call(tokens, opened)
-    ]
-    return scopes, depth
+class _Structure:
+    """One pass over the brackets: macro scopes, nesting depth, comprehensions, list sizes."""
+
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.tokens = tokens
+        self.scopes: list[tuple[int, int, str]] = []  # (opening, closing, bound variable)
+        self.depth = 0
+        self.comprehensions: list[Comprehension] = []
+        self.lists: list[tuple[int, int]] = []
+        self._stack: list[list[int]] = []  # [opening index, commas at its level, tokens inside]
+        for index, token in enumerate(tokens):
+            if token.kind == "punct" and token.text in "([{":
+                self._open(index)
+            elif token.kind == "punct" and token.text in ")]}" and self._stack:
+                self._close(index)
+            elif self._stack:
+                self._stack[-1][2] += 1
+                self._stack[-1][1] += token.text == ","
+        while self._stack:  # brackets left open: their scopes run to the end
+            opened = self._stack.pop()[0]
+            self._macro_closed(opened, len(tokens))
+
+    def _open(self, index: int) -> None:
+        if self._stack:
+            self._stack[-1][2] += 1
+        self._stack.append([index, 0, 0])
+        self.depth = max(self.depth, len(self._stack))
+
+    def _close(self, index: int) -> None:
+        opened, commas, inside = self._stack.pop()
+        if self._stack:
+            self._stack[-1][2] += 1
+        if self.tokens[opened].text == "[" and self._is_list_literal(opened):
+            trailing = self.tokens[index - 1].text == ","
+            elements = commas + 1 - trailing if inside else 0
+            self.lists.append((elements, self.tokens[opened].offset + 1))
+        self._macro_closed(opened, index)
+
+    def _macro_closed(self, opened: int, closing: int) -> None:
+        if not _is_macro_call(self.tokens, opened):
+            return
+        self.scopes.append((opened, closing, self.tokens[opened + 1].text))
+        nested = any(_is_macro_call(self.tokens, outer) for outer, _c, _i in self._stack)
+        name = self.tokens[opened - 1]
+        self.comprehensions.append(Comprehension(name.text, name.offset + 1, nested))
+
+    def _is_list_literal(self, opened: int) -> bool:
+        """``[`` starts a list unless it indexes what comes before (a name, a call, a string)."""
+        if opened == 0:
+            return True
+        before = self.tokens[opened - 1]
+        if before.kind == "ident":
+            return before.text in KEYWORDS
+        return before.kind == "punct" and before.text not in ")]}"
 
 
 def _is_macro_call(tokens: list[_Token], opened: int) -> bool:
@@ -96,7 +149,8 @@ def _is_macro_call(tokens: list[_Token], opened: int) -> bool:
 def names_scan(source: str) -> NameScan:
     """Every identifier chain in ``source`` that is not a keyword or a macro's own variable."""
     tokens = _tokens(source)
-    scopes, depth = _scopes(tokens)
+    structure = _Structure(tokens)
+    scopes = structure.scopes
     names, index = [], 0
     while index < len(tokens):
         token = tokens[index]
@@ -117,7 +171,25 @@ def names_scan(source: str) -> NameScan:
                     columns=tuple(t.offset + 1 for t in chain),
                     call=call,
                     member=after_dot,
+                    indexed=end < len(tokens) and tokens[end].text == "[",
+                    key=_string_key(tokens, end),
                 )
             )
         index = end
-    return NameScan(names=tuple(names), depth=depth)
+    return NameScan(
+        names=tuple(names),
+        depth=structure.depth,
+        comprehensions=tuple(structure.comprehensions),
+        lists=tuple(structure.lists),
+    )
+
+
+def _string_key(tokens: list[_Token], opened: int) -> str | None:
+    """The text of a plain quoted index, ``'x'`` in ``answers['x']``; None for anything else."""
+    if opened + 2 >= len(tokens) or tokens[opened].text != "[" or tokens[opened + 2].text != "]":
+        return None
+    literal = tokens[opened + 1]
+    quote = literal.text[0]
+    if literal.kind != "string" or quote not in QUOTES or literal.text.startswith(quote * 3):
+        return None
+    return literal.text[1:-1]

@@ -12,7 +12,24 @@ from .dependencies import Needs
 from .model import DecisionRule, EligibilityRule, GroupField, ServiceDefinition
 from .rules import CompiledRule
 
-__all__ = ["CompiledDefinition", "Plan", "plan_build"]
+__all__ = ["CompiledDefinition", "Conditions", "Plan", "plan_build"]
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The page and field conditions as the visibility pass walks them."""
+
+    # Each top-level field under a condition: its id, its page's condition, its own, and the
+    # answers those read
+    fields: tuple[tuple[str, CompiledRule | None, CompiledRule | None, frozenset[str]], ...]
+    answers: frozenset[str]  # the answers some condition reads
+    facts: frozenset[str]  # the facts some condition reads
+    computed: bool  # whether some condition reads a computed value
+    # Whether an eligibility rule (a decision rule or a computed value, which a decision reports)
+    # reads an answer a condition can hide: when not, the visibility pass cannot change the
+    # result and is skipped
+    eligibility: bool
+    decision: bool
 
 
 @dataclass(frozen=True)
@@ -27,6 +44,9 @@ class Plan:
     computed: tuple[tuple[str, CompiledRule], ...]  # in dependency order
     eligibility: tuple[tuple[EligibilityRule, CompiledRule, Needs], ...]
     decision: tuple[tuple[DecisionRule, CompiledRule], ...]
+    needs: Mapping[str, Needs]  # every rule's answers and facts (through computed), by its place
+    conditions: Conditions
+    computed_answers: frozenset[str]  # the answers some computed value reads
 
 
 @dataclass(frozen=True)
@@ -75,6 +95,51 @@ def plan_build(
             for rule in model.eligibility
         ),
         decision=tuple((rule, decision[rule.id]) for rule in model.decision.rules),
+        needs=needs,
+        conditions=_conditions(model, by_kind, needs),
+        computed_answers=_answers_read(needs, by_kind, ("computed",)),
+    )
+
+
+def _conditions(
+    model: ServiceDefinition,
+    by_kind: Mapping[str, Mapping[str, CompiledRule]],
+    needs: Mapping[str, Needs],
+) -> Conditions:
+    pages, own = by_kind.get("page_condition", {}), by_kind.get("field_condition", {})
+    pairs = [
+        (item.id, pages.get(page.id), own.get(item.id))
+        for page, item in model.all_fields()
+        if page.id in pages or item.id in own
+    ]
+    fields = tuple((*pair, _reads(needs, pair[1], pair[2])) for pair in pairs)
+    rules = [*pages.values(), *own.values()]
+    hideable = frozenset(pair[0] for pair in pairs)
+    return Conditions(
+        fields=fields,
+        answers=_answers_read(needs, by_kind, ("page_condition", "field_condition")),
+        facts=frozenset().union(*(needs[rule.site.where].facts for rule in rules)),
+        computed=any(rule.computed for rule in rules),
+        eligibility=bool(hideable & _answers_read(needs, by_kind, ("eligibility",))),
+        decision=bool(hideable & _answers_read(needs, by_kind, ("decision", "computed"))),
+    )
+
+
+def _reads(needs: Mapping[str, Needs], *rules: CompiledRule | None) -> frozenset[str]:
+    return frozenset().union(*(needs[rule.site.where].answers for rule in rules if rule))
+
+
+def _answers_read(
+    needs: Mapping[str, Needs],
+    by_kind: Mapping[str, Mapping[str, CompiledRule]],
+    kinds: tuple[str, ...],
+) -> frozenset[str]:
+    return frozenset().union(
+        *(
+            needs[rule.site.where].answers
+            for kind in kinds
+            for rule in by_kind.get(kind, {}).values()
+        )
     )
 
 

@@ -13,7 +13,7 @@ from .problems import DefinitionInvalid, Problem, ProblemList
 from .rules import rules_compile
 from .rules_types import rules_typecheck
 from .schema import model_validate
-from .source import source_read
+from .source import length_problem, source_read
 
 __all__ = ["definition_compile", "definition_compile_data"]
 
@@ -27,8 +27,15 @@ def definition_compile(source: str) -> CompiledDefinition:
 
 
 def definition_compile_data(data: Mapping[str, Any]) -> CompiledDefinition:
-    """The same from an already parsed mapping (an import); problems have no line numbers."""
-    return _compile(dict(data), definition_dump(data), ProblemList(data=dict(data)), [])
+    """The same from an already parsed mapping (an import); problems have no line numbers.
+
+    The mapping's YAML text is what is kept, so it is held to the same length limit.
+    """
+    source = definition_dump(data)
+    too_long = length_problem(source)
+    if too_long is not None:
+        raise DefinitionInvalid([too_long])
+    return _compile(dict(data), source, ProblemList(data=dict(data)), [])
 
 
 def _compile(

@@ -7,6 +7,7 @@ earlier page or higher on its page): otherwise the condition would depend on its
 
 from __future__ import annotations
 
+import graphlib
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -30,53 +31,62 @@ def computed_order(
     model: ServiceDefinition, rules: dict[str, CompiledRule], problems: ProblemList
 ) -> list[str]:
     """The computed values in an order where each comes after those it reads; cycles reported."""
-    reads = {
-        rule.site.owner: rule.computed for rule in rules.values() if rule.site.kind == "computed"
-    }
     index = {item.id: i for i, item in enumerate(model.computed)}
-    order: list[str] = []
-    state: dict[str, str] = {}
-
-    def visit(name: str, trail: list[str]) -> None:
-        if state.get(name) == "done":
-            return
-        if state.get(name) == "visiting":
-            circle = [*trail[trail.index(name) :], name]
-            problems.add(
-                ("computed", index[name], "expression"),
-                "cycle",
-                _("computed values read one another in a circle: %(cycle)s.")
-                % {"cycle": " → ".join(circle)},
-            )
-            return
-        state[name] = "visiting"
-        for other in sorted(reads.get(name, ())):
-            visit(other, [*trail, name])
-        state[name] = "done"
-        order.append(name)
-
-    for item in model.computed:
-        visit(item.id, [])
+    order, circles = _acyclic_order(_computed_graph(rules, list(index)))
+    for circle in circles:
+        first = min(range(len(circle) - 1), key=lambda i: index[circle[i]])
+        circle = [*circle[first:-1], *circle[:first], circle[first]]
+        problems.add(
+            ("computed", index[circle[0]], "expression"),
+            "cycle",
+            _("computed values read one another in a circle: %(cycle)s.")
+            % {"cycle": " → ".join(circle)},
+        )
     return order
 
 
+def _computed_graph(rules: dict[str, CompiledRule], names: list[str]) -> dict[str, list[str]]:
+    """Each computed value (in file order) and the computed values it reads."""
+    reads = {
+        rule.site.owner: rule.computed for rule in rules.values() if rule.site.kind == "computed"
+    }
+    return {name: sorted(set(reads.get(name, ())) & reads.keys()) for name in names}
+
+
+def _acyclic_order(graph: dict[str, list[str]]) -> tuple[list[str], list[list[str]]]:
+    """A dependency order (without recursion) and the circles found on the way.
+
+    Each circle is broken by dropping one of its reads and sorting again, so every circle is
+    reported once; a circle is listed in reading order, its first name repeated at the end.
+    """
+    graph = {name: list(reads) for name, reads in graph.items()}
+    circles: list[list[str]] = []
+    for _attempt in range(sum(map(len, graph.values())) + 1):
+        try:
+            return list(graphlib.TopologicalSorter(graph).static_order()), circles
+        except graphlib.CycleError as error:
+            circle = list(reversed(error.args[1]))  # graphlib lists it against the reads
+            circles.append(circle)
+            graph[circle[-2]].remove(circle[-1])
+    return list(graph), circles  # not reached: each attempt drops one read
+
+
 def needs_of(rules: dict[str, CompiledRule]) -> dict[str, Needs]:
-    """Each rule's needs, through the computed values it reads (cycles must be ruled out first)."""
+    """Each rule's needs, through the computed values it reads (a circle adds no needs)."""
     computed = {rule.site.owner: rule for rule in rules.values() if rule.site.kind == "computed"}
-    memo: dict[str, Needs] = {}
+    order, _circles = _acyclic_order(_computed_graph(rules, list(computed)))
+    through: dict[str, Needs] = {}
+    for name in order:  # a computed value's own needs are known before those that read it
+        through[name] = _needs(computed[name], through)
+    return {where: _needs(rule, through) for where, rule in rules.items()}
 
-    def of(rule: CompiledRule) -> Needs:
-        key = rule.site.where
-        if key not in memo:
-            memo[key] = Needs(rule.answers, rule.facts)  # guards a circle already reported
-            parts = [of(computed[name]) for name in rule.computed if name in computed]
-            memo[key] = Needs(
-                rule.answers.union(*(part.answers for part in parts)),
-                rule.facts.union(*(part.facts for part in parts)),
-            )
-        return memo[key]
 
-    return {where: of(rule) for where, rule in rules.items()}
+def _needs(rule: CompiledRule, through: dict[str, Needs]) -> Needs:
+    parts = [through[name] for name in rule.computed if name in through]
+    return Needs(
+        rule.answers.union(*(part.answers for part in parts)),
+        rule.facts.union(*(part.facts for part in parts)),
+    )
 
 
 def _positions(model: ServiceDefinition) -> dict[str, tuple[int, int]]:

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from .compiled import CompiledDefinition
 from .compiler import definition_compile
-from .evaluate import RuleInputs, decision_evaluate, eligibility_evaluate
+from .evaluate import decision_evaluate, eligibility_evaluate
+from .evaluation import RuleInputs
 from .model import Example
 from .problems import DefinitionInvalid, Problem, ProblemList
 from .source import source_read
@@ -73,6 +74,11 @@ def _eligibility_failures(
 ) -> list[str]:
     result = eligibility_evaluate(compiled, inputs)
     if example.expect_eligible and result.eligible is not True:
+        if result.eligible is None and result.errored:
+            return [
+                _("expected eligible, but the eligibility rule “%(rule)s” cannot be evaluated")
+                % {"rule": result.errored[0]}
+            ]
         if result.eligible is None:
             return [
                 _("expected eligible, but rules wait for answers or facts: %(rules)s")

@@ -4,6 +4,10 @@ CEL sees a date as a timestamp at midnight UTC of that day. Every function here 
 database, no clock except ``today()``, which the evaluation pins (``RuleInputs.today``, an
 example's ``today``) and which otherwise is the day in Asia/Bangkok. Public holidays come from
 the bundled file of the appointments module, read once.
+
+A function given what it cannot take raises ``TypeError`` (a value of the wrong type) or
+``FunctionRefused`` (a value it cannot use: a date that does not exist, out of the calendar),
+with a translated message the checks show the service designer as it is.
 """
 
 from __future__ import annotations
@@ -14,9 +18,18 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from onegate.appointments.public_holidays import holiday_rows
 
-__all__ = ["FUNCTION_NAMES", "as_day", "day_timestamp", "library"]
+__all__ = [
+    "FUNCTION_NAMES",
+    "FunctionRefused",
+    "as_day",
+    "cel_type_name",
+    "day_timestamp",
+    "library",
+]
 
 UTC = dt.UTC
 MAX_WORKING_DAYS = 3_650
@@ -33,6 +46,20 @@ FUNCTION_NAMES = (
 )
 
 
+class FunctionRefused(ValueError):
+    """A value of the right type that a function cannot use; the message is translated."""
+
+
+def cel_type_name(value: Any) -> str:
+    """The CEL type of a value the ``cel`` package gave back."""
+    kinds = [(bool, "bool"), (int, "int"), (float, "double"), (str, "string"), (bytes, "bytes"),
+             (dt.datetime, "timestamp"), (dt.timedelta, "duration"), (list, "list"),
+             (dict, "map")]  # fmt: skip
+    if value is None:
+        return "null"
+    return next((name for kind, name in kinds if isinstance(value, kind)), type(value).__name__)
+
+
 def day_timestamp(day: dt.date) -> dt.datetime:
     """A day as CEL sees it: the timestamp at midnight UTC."""
     return dt.datetime(day.year, day.month, day.day, tzinfo=UTC)
@@ -43,12 +70,14 @@ def as_day(value: Any, function: str) -> dt.date:
         return value.astimezone(UTC).date() if value.tzinfo else value.date()
     if isinstance(value, dt.date):
         return value
-    raise TypeError(f"{function}() takes dates, not {type(value).__name__}")
+    values = {"function": function, "type": cel_type_name(value)}
+    raise TypeError(_("%(function)s() takes dates, not %(type)s") % values)
 
 
 def _as_int(value: Any, function: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{function}() takes a whole number of days, not {type(value).__name__}")
+        values = {"function": function, "type": cel_type_name(value)}
+        raise TypeError(_("%(function)s() takes a whole number of days, not %(type)s") % values)
     return value
 
 
@@ -63,8 +92,13 @@ def working_day(day: dt.date) -> bool:
 
 def date(text: Any) -> dt.datetime:
     if not isinstance(text, str):
-        raise TypeError(f"date() takes text like '2026-01-31', not {type(text).__name__}")
-    return day_timestamp(dt.date.fromisoformat(text))
+        message = _("date() takes text like '2026-01-31', not %(type)s")
+        raise TypeError(message % {"type": cel_type_name(text)})
+    try:
+        return day_timestamp(dt.date.fromisoformat(text))
+    except ValueError:
+        message = _("date() takes an existing day written as YYYY-MM-DD, not “%(text)s”")
+        raise FunctionRefused(message % {"text": text[:40]}) from None
 
 
 def age_on(birth: Any, on: Any) -> int:
@@ -94,7 +128,8 @@ def add_working_days(day: Any, count: Any) -> dt.datetime:
     """The ``count``-th working day after ``day`` (before it when negative)."""
     current, left = as_day(day, "add_working_days"), _as_int(count, "add_working_days")
     if abs(left) > MAX_WORKING_DAYS:
-        raise ValueError(f"add_working_days() counts at most {MAX_WORKING_DAYS} days")
+        message = _("add_working_days() counts at most %(count)s days")
+        raise FunctionRefused(message % {"count": MAX_WORKING_DAYS})
     step = dt.timedelta(days=1 if left >= 0 else -1)
     while left:
         current += step
@@ -124,7 +159,15 @@ def _null_passes(function: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(function)
     def call(*args: Any) -> Any:
-        return None if any(arg is None for arg in args) else function(*args)
+        if any(arg is None for arg in args):
+            return None
+        try:
+            return function(*args)
+        except FunctionRefused:
+            raise
+        except (OverflowError, ValueError):
+            message = _("%(function)s() gives a day outside the calendar (years 1 to 9999)")
+            raise FunctionRefused(message % {"function": function.__name__}) from None
 
     return call
 

@@ -7,6 +7,8 @@ more than one part of the file at once (a rule naming a field that exists, a cyc
 conditions, a translation missing) live in ``checks``; CEL compilation lives in ``rules``.
 
 Every model forbids unknown keys: a misspelt key is an error with its location, never ignored.
+Every list has a ceiling (``MAX_PAGES`` and the others below), far above what a service needs,
+so that no file can make the checks or the evaluation slow.
 """
 
 from __future__ import annotations
@@ -28,6 +30,16 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80
 Expression = Annotated[str, Field(min_length=1)]
 # Text in every supported language, {"en": …, "th": …}; ``checks`` reports a missing language.
 Text = dict[str, str]
+
+# How many of each a definition may have; a 50-page service uses a fraction of each.
+MAX_PAGES = 200
+MAX_FIELDS_PER_PAGE = 50  # also the fields of one group
+MAX_OPTIONS = 500
+MAX_COMPUTED = 200
+MAX_ELIGIBILITY_RULES = 100
+MAX_DECISION_RULES = 200
+MAX_VALIDATIONS = 20  # per field
+MAX_TESTS = 200
 
 
 class Strict(BaseModel):
@@ -76,7 +88,7 @@ class FieldBase(Strict):
     hint: Text | None = None
     required: bool = True
     condition: Expression | None = None  # shown only when true; hidden answers are discarded
-    validations: list[Validation] = Field(default_factory=list)
+    validations: list[Validation] = Field(default_factory=list, max_length=MAX_VALIDATIONS)
     # A registry fact shown instead of asked: "<fact alias>" or "<fact alias>.<path>".
     # A prefilled field is not editable; the person can say "this is wrong".
     prefill: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")] | None = None
@@ -118,7 +130,7 @@ class DeclarationField(FieldBase):
 
 class ChoiceField(FieldBase):
     type: Literal["radios", "select", "checkboxes"]  # checkboxes: a list of values
-    options: list[Option] = Field(min_length=1)
+    options: list[Option] = Field(min_length=1, max_length=MAX_OPTIONS)
 
 
 class AddressField(FieldBase):
@@ -145,7 +157,7 @@ class GroupField(FieldBase):
 
     type: Literal["group"]
     item_label: Text  # "Trip", "Child" — shown as "Trip 1", "Add another trip"
-    fields: list[AnyField] = Field(min_length=1)
+    fields: list[AnyField] = Field(min_length=1, max_length=MAX_FIELDS_PER_PAGE)
     min_items: int = Field(default=0, ge=0)
     max_items: int = Field(default=10, ge=1, le=100)
 
@@ -179,7 +191,7 @@ class Page(Strict):
     id: Identifier
     title: Text
     condition: Expression | None = None
-    fields: list[AnyField] = Field(min_length=1)
+    fields: list[AnyField] = Field(min_length=1, max_length=MAX_FIELDS_PER_PAGE)
 
 
 class Computed(Strict):
@@ -212,7 +224,7 @@ class Otherwise(Strict):
 class Decision(Strict):
     """Ordered rules: the first whose ``when`` holds decides; ``otherwise`` when none does."""
 
-    rules: list[DecisionRule] = Field(default_factory=list)
+    rules: list[DecisionRule] = Field(default_factory=list, max_length=MAX_DECISION_RULES)
     otherwise: Otherwise
 
 
@@ -337,9 +349,11 @@ class ServiceDefinition(Strict):
     # Registry facts the service reads, each under a short alias used in rules as facts.<alias>:
     # {"date_of_birth": "person.date_of_birth", "passport": "person.passport"}
     facts: dict[Identifier, str] = Field(default_factory=dict)
-    pages: list[Page] = Field(min_length=1)
-    computed: list[Computed] = Field(default_factory=list)
-    eligibility: list[EligibilityRule] = Field(default_factory=list)
+    pages: list[Page] = Field(min_length=1, max_length=MAX_PAGES)
+    computed: list[Computed] = Field(default_factory=list, max_length=MAX_COMPUTED)
+    eligibility: list[EligibilityRule] = Field(
+        default_factory=list, max_length=MAX_ELIGIBILITY_RULES
+    )
     decision: Decision
     issues: Issues | None = None
     notifications: dict[NotificationEvent, MessageText] = Field(default_factory=dict)
@@ -348,7 +362,7 @@ class ServiceDefinition(Strict):
     performance: Performance
     retention: Retention
     appointment: Appointment | None = None
-    tests: list[Example] = Field(default_factory=list)
+    tests: list[Example] = Field(default_factory=list, max_length=MAX_TESTS)
 
     def all_fields(self) -> list[tuple[Page, AnyField]]:
         """Every top-level field with its page, in the order the person meets them."""

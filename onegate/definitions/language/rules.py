@@ -5,6 +5,12 @@ eligibility and decision rules) is compiled at validation time and kept. Since t
 package has no type-checking phase, each expression's names are read (``cel_names``) and
 checked against the declared context, its length and nesting are limited, and ``rules_types``
 runs it once against sample answers to find type errors.
+
+What an expression may cost is bounded before it ever runs: a comprehension (``all``, ``exists``,
+``exists_one``, ``map``, ``filter``) may not sit inside another one's arguments (each level
+multiplies the work), an expression has at most ``MAX_COMPREHENSIONS`` of them, and a list
+literal at most ``MAX_LIST_ELEMENTS`` elements. Answers, facts, computed values and group items
+are read by name (``answers.x``), never by index or whole, so the checks know what a rule reads.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from typing import Any
 import cel
 from django.utils.translation import gettext as _
 
-from .cel_names import Name, names_scan
+from .cel_names import Name, NameScan, names_scan
 from .functions import FUNCTION_NAMES
 from .model import AnyField, GroupField, ServiceDefinition
 from .problems import ProblemList, where_of
@@ -25,6 +31,9 @@ __all__ = ["CompiledRule", "Site", "rules_compile", "sites_of"]
 
 MAX_LENGTH = 1_000
 MAX_DEPTH = 20
+MAX_COMPREHENSIONS = 3
+MAX_LIST_ELEMENTS = 100
+ROOTS = ("answers", "facts", "computed", "item")
 BUILTIN_FUNCTIONS = frozenset(
     {"size", "int", "uint", "double", "string", "bytes", "bool", "timestamp", "duration", "type",
      "dyn", "has", "matches"}
@@ -168,6 +177,10 @@ def _compile_one(site: Site, declared: _Declared, problems: ProblemList) -> Comp
             _("the expression nests brackets %(depth)s deep; the limit is %(limit)s.") % values,
         )
         return None
+    costly = _cost_problem(site.text, scan)
+    if costly:
+        problems.add(site.path, "too_complex", costly)
+        return None
     found = _References()
     for name in scan.names:
         found.check(name, site, declared, problems)
@@ -176,6 +189,36 @@ def _compile_one(site: Site, declared: _Declared, problems: ProblemList) -> Comp
     return CompiledRule(
         site, program, frozenset(found.answers), frozenset(found.facts), frozenset(found.computed)
     )
+
+
+def _cost_problem(text: str, scan: NameScan) -> str | None:
+    """Why the expression could take too long to run, or None."""
+    nested = min(
+        (item for item in scan.comprehensions if item.nested),
+        key=lambda item: item.column,
+        default=None,
+    )
+    if nested is not None:
+        message = _(
+            "the comprehension “%(macro)s” is inside another comprehension's arguments; "
+            "a comprehension may not contain another one, since each level multiplies the work "
+            "(%(where)s)."
+        )
+        return message % {"macro": nested.macro, "where": position_text(text, nested.column)}
+    if len(scan.comprehensions) > MAX_COMPREHENSIONS:
+        extra = sorted(item.column for item in scan.comprehensions)[MAX_COMPREHENSIONS]
+        message = _(
+            "the expression has %(count)s comprehensions (all, exists, exists_one, map, filter); "
+            "the limit is %(limit)s (%(where)s)."
+        )
+        values = {"count": len(scan.comprehensions), "limit": MAX_COMPREHENSIONS}
+        return message % {**values, "where": position_text(text, extra)}
+    for elements, column in scan.lists:
+        if elements > MAX_LIST_ELEMENTS:
+            message = _("the list has %(count)s elements; the limit is %(limit)s (%(where)s).")
+            values = {"count": elements, "limit": MAX_LIST_ELEMENTS}
+            return message % {**values, "where": position_text(text, column)}
+    return None
 
 
 _SYNTAX = re.compile(r"<input>:(\d+):(\d+): (?:Syntax error: )?([^\n]*)")
@@ -234,6 +277,8 @@ class _References:
         if name.call and self._method(parts[-1]):
             return self._method(parts[-1])
         variable = parts[:-1] if name.call else parts
+        if len(variable) == 1 and variable[0] in ROOTS and (site.group or variable[0] != "item"):
+            return _whole_root(name)
         return self._variable(variable, site, declared)
 
     def _method(self, method: str) -> tuple[str, str, int] | None:
@@ -277,6 +322,21 @@ class _References:
             return None
         message = _("unknown name “%(name)s”; rules read answers, facts, computed and applicant.")
         return "unknown_reference", message % {"name": ".".join(parts)}, 0
+
+
+def _whole_root(name: Name) -> tuple[str, str, int]:
+    """``answers['x']`` or ``size(answers)``: refused, so every read is known by name."""
+    root = name.parts[0]
+    key = name.key if name.key and re.fullmatch(r"[a-z][a-z0-9_]*", name.key) else "x"
+    values = {"root": root, "example": f"{root}.{key}"}
+    if name.indexed:
+        message = _(
+            "write %(example)s, not %(root)s[…]: rules read %(root)s by name, so that the "
+            "checks know which ones a rule needs."
+        )
+    else:
+        message = _("“%(root)s” cannot be used whole; name what the rule reads, as in %(example)s.")
+    return "root_access", message % values, 0
 
 
 def _unknown_message(root: str, name: str, known: frozenset[str]) -> str:

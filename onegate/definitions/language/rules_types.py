@@ -16,7 +16,7 @@ from typing import Any
 import cel
 from django.utils.translation import gettext as _
 
-from .functions import library
+from .functions import cel_type_name, library
 from .model import ServiceDefinition
 from .problems import ProblemList
 from .rules import BOOLEAN_KINDS, CompiledRule, Site
@@ -28,16 +28,6 @@ SAMPLE_TODAY = dt.date(2026, 3, 15)
 _FUNCTION_FAILED = re.compile(
     r"Python function call failed: (\w+): ([^\n]*?)(?:\. Check function arguments.*)?$"
 )
-
-
-def cel_type_name(value: Any) -> str:
-    """The CEL type of a value the ``cel`` package gave back."""
-    kinds = [(bool, "bool"), (int, "int"), (float, "double"), (str, "string"), (bytes, "bytes"),
-             (dt.datetime, "timestamp"), (dt.timedelta, "duration"), (list, "list"),
-             (dict, "map")]  # fmt: skip
-    if value is None:
-        return "null"
-    return next((name for kind, name in kinds if isinstance(value, kind)), type(value).__name__)
 
 
 def rules_typecheck(

@@ -32,8 +32,13 @@ STRING_TYPES = frozenset(
 )
 
 
+_PLAIN = frozenset({str, bool, int, float})
+
+
 def cel_value(value: Any) -> Any:
     """A Python value (as forms and registries give them) as the ``cel`` package takes it."""
+    if value is None or type(value) in _PLAIN:
+        return value  # most answers: no conversion (checked first, since rules run often)
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     if isinstance(value, dt.date):

@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 
 from .problems import Problem, where_of
 
-__all__ = ["MAX_DEPTH", "Source", "data_depth", "source_read"]
+__all__ = ["MAX_DEPTH", "MAX_SOURCE_CHARS", "Source", "data_depth", "length_problem", "source_read"]
 
-MAX_SOURCE_CHARS = 2_000_000
+# The longest definition text, in characters (a 50-page service is about 100 kB). The one limit:
+# the designer's forms and the upload check it through ``onegate.definitions.constants``.
+MAX_SOURCE_CHARS = 1_000_000
 # A definition nests a dozen levels deep (pages, fields, a group, its fields, options, texts);
 # far deeper is a hostile or broken file, and would exhaust the recursion of the checks.
 MAX_DEPTH = 40
@@ -36,11 +38,9 @@ class Source:
 
 def source_read(text: str) -> Source:
     """Parse ``text`` once; a syntax error becomes a Problem with its line."""
-    if len(text) > MAX_SOURCE_CHARS:
-        message = _("The file is too long: at most %(count)s characters.")
-        return Source(
-            problems=[Problem("", None, "too_long", message % {"count": MAX_SOURCE_CHARS})]
-        )
+    too_long = length_problem(text)
+    if too_long is not None:
+        return Source(problems=[too_long])
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -56,6 +56,14 @@ def source_read(text: str) -> Source:
     if node is not None:
         _mark_lines(node, (), source)
     return source
+
+
+def length_problem(text: str) -> Problem | None:
+    """A problem when ``text`` is longer than ``MAX_SOURCE_CHARS``."""
+    if len(text) <= MAX_SOURCE_CHARS:
+        return None
+    message = _("The file is too long: at most %(count)s characters.")
+    return Problem("", None, "too_long", message % {"count": MAX_SOURCE_CHARS})
 
 
 # libyaml's loader when PyYAML has it (ten times faster); the same nodes, marks and errors.

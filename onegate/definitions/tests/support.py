@@ -1,4 +1,5 @@
-"""Test support for versions and the designer: a small valid definition, its variants, people.
+"""Test support for versions and the designer: a small valid definition, its variants, people,
+and emptying the versions table at the end of a transactional test.
 
 ``FISHING`` is a whole definition in YAML (every text in English and Thai, as the language
 requires): two pages, one shown only when a boat is used, an eligibility rule, two decision
@@ -10,7 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection, transaction
+
 from onegate.catalogue.tests.factories import AgencyFactory
+from onegate.definitions.models import DefinitionVersion
 from onegate.identity.constants import StaffRole
 from onegate.identity.tests.organisation_fixtures import staff_member
 
@@ -164,3 +168,25 @@ def service_owner(email: str = "owner@immigration.test", agency: str = AGENCY) -
     """A service owner of ``agency`` (which is made in the catalogue if needed)."""
     AgencyFactory(slug=agency)
     return staff_member(email, StaffRole.SERVICE_OWNER, agency)
+
+
+def released_versions_delete() -> None:
+    """Delete every version, released ones too, before a transactional test's flush.
+
+    Released versions cannot be deleted (migration 0003). PostgreSQL's flush is a TRUNCATE, which
+    runs no row trigger, but SQLite's is a ``DELETE FROM``: there the trigger is dropped for the
+    delete and made again, in one transaction.
+    """
+    if connection.vendor != "sqlite":
+        return
+    table = DefinitionVersion._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table]
+        )
+        triggers = cursor.fetchall()
+        for name, _sql in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (the model's table name, no input)
+        for _name, sql in triggers:
+            cursor.execute(sql)

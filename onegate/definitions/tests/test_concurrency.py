@@ -7,6 +7,7 @@ writers whole, so there is nothing to race there.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -70,12 +71,16 @@ def test_the_same_draft_published_at_once_by_five_requests_is_published_once():
     assert AuditEvent.objects.filter(action=DefinitionAction.VERSION_PUBLISHED).count() == 1
 
 
-def test_a_publish_and_rollbacks_at_once_get_different_numbers():
-    owner = service_owner()
+def _two_versions_and_a_draft(owner: Any) -> DefinitionVersion:
     for number in (1, 2):
         draft = definition_draft_save(actor=owner, source=retitled(f"Version {number}"))
         definition_publish(actor=owner, version=draft, note=str(number))
-    draft = definition_draft_save(actor=owner, source=retitled("Version 3"))
+    return definition_draft_save(actor=owner, source=retitled("Version 3"))
+
+
+def test_a_publish_and_rollbacks_at_once_get_different_numbers():
+    owner = service_owner()
+    draft = _two_versions_and_a_draft(owner)
     definition = draft.definition
 
     def publish() -> None:
@@ -86,11 +91,34 @@ def test_a_publish_and_rollbacks_at_once_get_different_numbers():
 
     outcomes = _race([publish, roll_back, roll_back])
 
-    numbers = sorted(
-        number
-        for number in DefinitionVersion.objects.values_list("number", flat=True)
-        if number is not None  # the draft, if the publish lost
+    # All three succeed, one after the other: the publish makes one version; a rollback makes one
+    # unless the version just before it already has version 1's text (the other rollback).
+    assert outcomes == Counter({"done": 3})
+    versions = list(
+        DefinitionVersion.objects.filter(number__isnull=False)
+        .order_by("number")
+        .values_list("number", "checksum", "based_on__number")
     )
-    assert numbers == list(range(1, len(numbers) + 1))  # no gap, no number twice
-    assert outcomes["done"] >= 2  # the publish, and at least one rollback
-    assert numbers[-1] == 2 + outcomes["done"]
+    assert [number for number, _, _ in versions] == list(range(1, len(versions) + 1))
+    checksums = [checksum for _, checksum, _ in versions]
+    assert all(before != after for before, after in itertools.pairwise(checksums))
+    assert checksums[2:].count(draft.checksum) == 1  # the draft, published once
+    rollbacks = [number for number, _, based_on in versions if based_on == 1 and (number or 0) > 2]
+    assert len(versions) == 3 + len(rollbacks) and len(rollbacks) in {1, 2}
+    rolled_back = AuditEvent.objects.filter(action=DefinitionAction.VERSION_ROLLED_BACK)
+    assert rolled_back.count() == len(rollbacks)
+
+
+def test_the_same_rollback_sent_twice_at_once_publishes_once():
+    owner = service_owner()
+    definition = _two_versions_and_a_draft(owner).definition
+
+    def roll_back() -> None:
+        definition_rollback(actor=owner, definition=definition, to_number=1, note="Back")
+
+    outcomes = _race([roll_back] * 3)
+
+    assert outcomes == Counter({"done": 3})
+    released = DefinitionVersion.objects.filter(number__isnull=False).order_by("number")
+    assert [version.number for version in released] == [1, 2, 3]
+    assert AuditEvent.objects.filter(action=DefinitionAction.VERSION_ROLLED_BACK).count() == 1

@@ -8,6 +8,7 @@ edited file publishes a new version, and the catalogue then shows the services l
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from onegate.definitions.constants import VersionStatus
 from onegate.definitions.demo import demo_definition_files, load_demo_definitions
 from onegate.definitions.language.model import FIELD_TYPES, ServiceDefinition
 from onegate.definitions.models import DefinitionVersion
+from onegate.definitions.services import definition_draft_save, definition_publish
 from onegate.definitions.tests.support import service_owner
 
 DEMO_SLUGS = {
@@ -166,6 +168,56 @@ def test_an_edited_file_publishes_a_new_version(catalogue, tmp_path):
     entry = catalogue_current().service("electronic-travel-authority")
     assert entry is not None
     assert entry.title["en"] == "Apply for an electronic travel authority (ETA)"
+
+
+def _edited_copy(tmp_path: Path, title: str) -> Path:
+    """The demo files in ``tmp_path``, the travel authority's English title changed."""
+    for path in FILES:
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    eta = tmp_path / "electronic-travel-authority.yaml"
+    text = eta.read_text(encoding="utf-8")
+    eta.write_text(
+        text.replace("  en: Apply for an electronic travel authority", f"  en: {title}", 1),
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def test_an_edited_file_does_not_overwrite_an_open_draft(catalogue, tmp_path):
+    # given the demo loaded, and the service owner's draft of the travel authority
+    owner = service_owner("service.owner@demo.onegate.test", "immigration")
+    load_demo_definitions()
+    eta = DefinitionVersion.objects.get(definition__slug="electronic-travel-authority")
+    draft = definition_draft_save(actor=owner, source=eta.source + "# mine\n", note="Mine")
+    warnings = io.StringIO()
+
+    loaded = load_demo_definitions(directory=_edited_copy(tmp_path, "ETA"), warnings=warnings)
+
+    skipped = [item for item in loaded if item.skipped]
+    assert [(item.service, item.number) for item in skipped] == [("electronic-travel-authority", 1)]
+    assert "electronic-travel-authority not loaded: a draft is open" in warnings.getvalue()
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.DRAFT and draft.source.endswith("# mine\n")
+    assert _published()["electronic-travel-authority"] == [1]
+
+
+def test_an_edited_file_does_not_publish_over_a_service_owners_version(catalogue, tmp_path):
+    # given the demo loaded, and version 2 published by the service owner in the designer
+    owner = service_owner("service.owner@demo.onegate.test", "immigration")
+    load_demo_definitions()
+    eta = DefinitionVersion.objects.get(definition__slug="electronic-travel-authority")
+    draft = definition_draft_save(actor=owner, source=eta.source + "# mine\n")
+    definition_publish(actor=owner, version=draft, note="Ours now")
+    warnings = io.StringIO()
+
+    loaded = load_demo_definitions(directory=_edited_copy(tmp_path, "ETA"), warnings=warnings)
+
+    assert not any(item.published for item in loaded)
+    assert "version 2 in use was not loaded from the demo file" in warnings.getvalue()
+    assert _published()["electronic-travel-authority"] == [1, 2]
+    catalogue_forget()
+    entry = catalogue_current().service("electronic-travel-authority")
+    assert entry is not None and entry.title["en"] == "Apply for an electronic travel authority"
 
 
 def test_the_catalogue_shows_the_demo_services_live_with_the_definitions_titles(catalogue):

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from onegate.definitions.constants import VersionStatus
 from onegate.definitions.models import DefinitionVersion
-from onegate.definitions.tests.support import service_owner
+from onegate.definitions.tests.support import FISHING, service_owner
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("definitions:import_formio")
@@ -76,3 +76,22 @@ def test_only_the_users_agencies_can_be_chosen(owner_client):
     response = owner_client.post(PAGE, {**ASKED, "agency": "health", "json": json.dumps(FORM)})
     assert response.status_code == 400
     assert not DefinitionVersion.objects.exists()
+
+
+def test_a_refused_save_heads_the_page_with_the_error_summary(owner_client):
+    broken = FISHING.replace("level_of_assurance: substantial", "level_of_assurance: extreme")
+
+    response = owner_client.post(PAGE, {"step": "save", "source": broken})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "govuk-error-summary" in page and 'href="#id_source"' in page
+    assert "level_of_assurance" in page
+    assert not DefinitionVersion.objects.exists()
+
+
+def test_a_draft_saved_without_a_note_says_it_was_imported(owner_client):
+    response = owner_client.post(PAGE, {"step": "save", "source": FISHING, "note": ""})
+
+    assert response.status_code == 302
+    assert DefinitionVersion.objects.get().change_note == "Imported from a form.io form"

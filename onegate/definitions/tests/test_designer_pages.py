@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -11,7 +13,9 @@ from django.urls import reverse
 from onegate.audit.constants import DefinitionAction
 from onegate.audit.models import AuditEvent
 from onegate.catalogue.models import Service
-from onegate.definitions.constants import VersionStatus
+from onegate.catalogue.tests.factories import AgencyFactory, ServiceFactory
+from onegate.definitions.constants import MAX_SOURCE_CHARS, VersionStatus
+from onegate.definitions.language import compiler
 from onegate.definitions.models import DefinitionVersion
 from onegate.definitions.services import definition_draft_save, definition_publish
 from onegate.definitions.tests.support import (
@@ -22,7 +26,8 @@ from onegate.definitions.tests.support import (
     with_failing_test,
 )
 from onegate.identity.constants import StaffRole
-from onegate.identity.tests.organisation_fixtures import staff_account, staff_member
+from onegate.identity.tests.account_fixtures import make_account
+from onegate.identity.tests.organisation_fixtures import staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +82,7 @@ def test_every_page_opens_for_the_service_owner(owner_client, two_versions):
 
 def test_another_agencys_owner_and_a_citizen_are_refused_everywhere(client, two_versions):
     nurse = service_owner("owner@health.test", agency="health")
-    citizen = staff_account("citizen@example.test")
+    citizen = make_account("somchai@example.test")
     worker = staff_member("worker@immigration.test", StaffRole.CASE_WORKER, "immigration")
     service_pages = set(every_page()) - {"services", "new", "import_formio"}
     for person in (nurse, citizen, worker):
@@ -127,6 +132,31 @@ def test_saving_a_draft_from_the_textarea(owner_client, two_versions):
     assert "The draft is saved" in owner_client.get(response.url).content.decode()
 
 
+def test_saving_a_draft_says_how_many_rules_tests_fail(owner_client, two_versions):
+    response = owner_client.post(url("draft", slug=SLUG), {"source": with_failing_test()})
+
+    page = owner_client.get(response.url).content.decode()
+    assert "It cannot be published yet: 1 of its rules tests fails." in page
+
+
+def test_the_publish_page_compiles_the_draft_once(owner_client, two_versions, monkeypatch):
+    compiled: list[str] = []
+    compile_text = compiler._compile  # what every compile of a definition's text runs
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        compiled.append(repr(args))
+        return compile_text(*args, **kwargs)
+
+    monkeypatch.setattr(compiler, "_compile", counting)
+    owner_client.get(url("publish", slug=SLUG))  # the version in use is compiled, and kept
+    compiled.clear()
+
+    page = owner_client.get(url("publish", slug=SLUG)).content.decode()
+
+    assert "What changes" in page and "Fish with a permit" in page
+    assert len(compiled) == 1 and "Fish with a permit" in compiled[0]
+
+
 def test_importing_a_file_into_the_draft(owner_client, two_versions):
     upload = SimpleUploadedFile("fishing.yaml", retitled("Uploaded").encode(), "application/yaml")
     response = owner_client.post(url("draft", slug=SLUG), {"source": "", "upload": upload})
@@ -134,10 +164,45 @@ def test_importing_a_file_into_the_draft(owner_client, two_versions):
     assert "Uploaded" in DefinitionVersion.objects.get(status=VersionStatus.DRAFT).source
 
 
+def test_an_uploaded_file_is_held_to_the_same_length_as_the_text_box(owner_client):
+    # given a file within the upload's bytes, but longer than a definition may be
+    text = FISHING + "#" * (MAX_SOURCE_CHARS - len(FISHING)) + "\n"
+    upload = SimpleUploadedFile("long.yaml", text.encode(), "application/yaml")
+
+    response = owner_client.post(url("new"), {"source": "", "upload": upload})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The file is too long: at most" in page and 'href="#id_upload"' in page
+    assert not DefinitionVersion.objects.exists()
+
+
 def test_a_new_service_from_a_pasted_file(owner_client):
     response = owner_client.post(url("new"), {"source": FISHING, "note": "From Laos"})
     assert response.status_code == 302 and response.url == url("definition", slug=SLUG)
     assert DefinitionVersion.objects.get().change_note == "From Laos"
+
+
+def test_a_catalogued_service_without_a_definition_is_started_by_its_agency_only(client):
+    # given a service the catalogue lists under consular affairs, with no definition yet
+    ServiceFactory(slug="apply-for-a-passport", agency=AgencyFactory(slug="consular-affairs"))
+    passport = FISHING.replace("service: fishing-permit", "service: apply-for-a-passport")
+    nurse = service_owner("owner@health.test", agency="health")
+    consul = service_owner("owner@consular.test", agency="consular-affairs")
+
+    # when health's owner pastes a file for it in health's name, it is refused in place
+    client.force_login(nurse)
+    taken = client.post(url("new"), {"source": passport.replace("immigration", "health")})
+    assert taken.status_code == 400
+    assert "The service belongs to “consular-affairs”" in taken.content.decode()
+    assert not DefinitionVersion.objects.exists()
+
+    # and consular affairs' owner starts it
+    client.force_login(consul)
+    own = passport.replace("immigration", "consular-affairs")
+    started = client.post(url("new"), {"source": own})
+    assert started.status_code == 302
+    assert started.url == url("definition", slug="apply-for-a-passport")
 
 
 def test_a_new_service_of_another_agency_is_refused_in_place(owner_client):
@@ -155,10 +220,13 @@ def test_publishing_needs_a_note_then_publishes_and_a_retry_does_not_publish_twi
     page = owner_client.get(url("publish", slug=SLUG)).content.decode()
     assert "What changes" in page and "Fish with a permit" in page
 
-    empty = owner_client.post(url("publish", slug=SLUG), {"note": "", "version": draft.pk})
+    assert f'name="checksum" value="{draft.checksum}"' in page
+    confirmed = {"version": draft.pk, "checksum": draft.checksum}
+
+    empty = owner_client.post(url("publish", slug=SLUG), {"note": "", **confirmed})
     assert empty.status_code == 400 and 'href="#id_note"' in empty.content.decode()
-    done = owner_client.post(url("publish", slug=SLUG), {"note": "Shorter", "version": draft.pk})
-    again = owner_client.post(url("publish", slug=SLUG), {"note": "Shorter", "version": draft.pk})
+    done = owner_client.post(url("publish", slug=SLUG), {"note": "Shorter", **confirmed})
+    again = owner_client.post(url("publish", slug=SLUG), {"note": "Shorter", **confirmed})
 
     assert done.status_code == 302 and again.status_code == 302
     draft.refresh_from_db()
@@ -174,7 +242,9 @@ def test_a_draft_with_a_failing_rules_test_cannot_be_published(owner_client, own
     page = owner_client.get(url("publish", slug=SLUG))
     assert "A paddle boat is referred" in page.content.decode()
     draft = DefinitionVersion.objects.get()
-    response = owner_client.post(url("publish", slug=SLUG), {"note": "Go", "version": draft.pk})
+    response = owner_client.post(
+        url("publish", slug=SLUG), {"note": "Go", "version": draft.pk, "checksum": draft.checksum}
+    )
     assert response.status_code == 400 and "govuk-error-summary" in response.content.decode()
     assert DefinitionVersion.objects.get().status == VersionStatus.DRAFT
     tests_page = owner_client.get(url("tests", slug=SLUG, ref="draft")).content.decode()
@@ -197,6 +267,67 @@ def test_the_diff_page_compares_any_two_versions(owner_client, two_versions):
     assert page.status_code == 200
     assert "Get a fishing permit" in text and "Fish with a permit" in text
     assert "Other settings" in text and "Whole file" in text
+
+
+def test_the_preview_shows_rules_as_code(owner_client, owner):
+    # given a question shown only when a boat is used, with a check of its answer
+    checked = "        options:\n"
+    rules = (
+        "        condition: answers.boat\n"
+        "        validations:\n"
+        "          - rule: answers.engine != 'motor' || answers.days < 3\n"
+        "            message:\n"
+        "              en: Motor boats for two days at most.\n"
+        "              th: เรือยนต์ไม่เกินสองวัน\n"
+    )
+    definition_draft_save(actor=owner, source=FISHING.replace(checked, rules + checked, 1))
+
+    page = owner_client.get(url("preview", slug=SLUG, ref="draft")).content.decode()
+
+    assert "<code>answers.boat</code>" in page
+    assert "<code>answers.engine != &#39;motor&#39; || answers.days &lt; 3</code><br>" in page
+    assert "&lt;code&gt;" not in page
+
+
+def test_a_draft_saved_since_the_publish_page_was_opened_is_shown_again(owner_client, two_versions):
+    # given the publisher opened the publish page, and someone saved the draft meanwhile
+    draft = DefinitionVersion.objects.get(status=VersionStatus.DRAFT)
+    reviewed = draft.checksum
+    owner_client.post(url("draft", slug=SLUG), {"source": retitled("Unseen"), "note": "Later"})
+
+    response = owner_client.post(
+        url("publish", slug=SLUG), {"note": "Go", "version": draft.pk, "checksum": reviewed}
+    )
+
+    # then nothing is published, and the page shows what the draft now says
+    page = response.content.decode()
+    assert response.status_code == 400 and "govuk-error-summary" in page
+    assert "The draft has changed since you looked at it" in page and "Unseen" in page
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.DRAFT and draft.checksum != reviewed
+    assert f'name="checksum" value="{draft.checksum}"' in page
+    assert DefinitionVersion.objects.filter(status=VersionStatus.PUBLISHED).count() == 2
+
+
+def test_a_draft_that_does_not_compile_still_shows_its_line_differences(owner, owner_client):
+    # given version 1, and a draft whose level of assurance is not one
+    first = definition_draft_save(actor=owner, source=FISHING)
+    definition_publish(actor=owner, version=first, note="First")
+    broken = FISHING.replace("level_of_assurance: substantial", "level_of_assurance: extreme")
+    DefinitionVersion.objects.create(
+        definition=first.definition, source=broken, checksum="0" * 64
+    )  # as saved before the language refused it
+
+    compare = owner_client.get(url("compare", slug=SLUG), {"old": "1", "new": "draft"})
+    publish = owner_client.get(url("publish", slug=SLUG))
+
+    for response in (compare, publish):
+        page = response.content.decode()
+        assert "only the line differences can be shown" in page
+        assert "<del>-level_of_assurance: substantial</del>" in page
+        assert "<ins>+level_of_assurance: extreme</ins>" in page
+        assert "Nothing that people see" not in page
+    assert "Publish the draft?" in publish.content.decode()
 
 
 def test_the_preview_shows_every_page_in_each_language(owner_client, two_versions):
@@ -234,13 +365,11 @@ def test_the_list_and_the_versions_page_take_a_fixed_number_of_queries(owner_cli
 
     queries()  # the session and the catalogue snapshot are warm from here on
     before = queries()
-    owner_client.post(url("publish", slug=SLUG), {"note": "Three", "version": _draft_id()})
+    draft = DefinitionVersion.objects.get(status=VersionStatus.DRAFT)
+    confirmed = {"version": draft.pk, "checksum": draft.checksum}
+    owner_client.post(url("publish", slug=SLUG), {"note": "Three", **confirmed})
     definition_draft_save(actor=two_versions.versions.first().created_by, source=FISHING)
 
     queries()  # publishing changed the catalogue: this process rebuilds its snapshot once
     assert queries() <= before  # a third version and a new draft add no query
     assert before <= 30
-
-
-def _draft_id() -> str:
-    return str(DefinitionVersion.objects.get(status=VersionStatus.DRAFT).pk)

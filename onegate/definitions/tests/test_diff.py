@@ -120,3 +120,57 @@ def test_a_reordered_decision_rule_reports_its_position_and_only_it():
     assert details(changes[0]) == {"Position": ("1", "2")} or details(changes[0]) == {
         "Position": ("2", "1")
     }
+
+
+DAYS = FISHING[FISHING.index("      - id: days") : FISHING.index("      - id: boat")]
+
+
+def test_a_question_moved_within_its_page_reports_its_position():
+    moved = fishing(
+        (DAYS, ""), ("          th: คุณจะใช้เรือหรือไม่\n", "          th: คุณจะใช้เรือหรือไม่\n" + DAYS)
+    )
+    assert moved != FISHING
+
+    changes = diff(moved).questions
+
+    assert len(changes) == 1
+    assert changes[0].name in ("days", "boat")
+    assert list(details(changes[0])) == ["Position"]
+
+
+def validation(rule: str, english: str) -> str:
+    return (
+        f"          - rule: {rule}\n            message:\n              en: {english}\n"
+        f"              th: {english}\n"
+    )
+
+
+EVEN = validation("answers.days % 2 == 0", "An even number of days")
+WEEK = validation("answers.days <= 7 || answers.boat", "A week at most without a boat")
+FIRST = validation("answers.days != 13", "Not 13 days")
+
+
+def with_validations(*validations: str) -> str:
+    return fishing(
+        ("        max: 60\n", "        max: 60\n        validations:\n" + "".join(validations))
+    )
+
+
+def test_a_validation_inserted_at_the_top_is_one_added():
+    changes = diff(with_validations(FIRST, EVEN, WEEK), old=with_validations(EVEN, WEEK)).rules
+
+    assert [(c.kind, c.thing, c.name) for c in changes] == [
+        (ADDED, "Validation", "days: answers.days != 13")
+    ]
+
+
+def test_a_validation_keeps_its_name_when_its_message_changes():
+    reworded = EVEN.replace("An even number of days", "Fish an even number of days")
+
+    [change] = diff(with_validations(reworded, WEEK), old=with_validations(EVEN, WEEK)).rules
+
+    assert (change.kind, change.name) == (CHANGED, "days: answers.days % 2 == 0")
+    assert details(change)["Message (en)"] == (
+        "An even number of days",
+        "Fish an even number of days",
+    )

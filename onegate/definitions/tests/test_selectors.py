@@ -26,9 +26,9 @@ def owner():
 
 
 def test_nothing_is_current_before_publishing(owner):
-    assert definition_published_current(SLUG) is None
+    assert definition_published_current(slug=SLUG) is None
     definition_draft_save(actor=owner, source=FISHING)
-    assert definition_published_current(SLUG) is None
+    assert definition_published_current(slug=SLUG) is None
 
 
 def test_a_published_version_is_seen_by_the_next_call_in_one_query(
@@ -36,23 +36,25 @@ def test_a_published_version_is_seen_by_the_next_call_in_one_query(
 ):
     first = definition_draft_save(actor=owner, source=FISHING)
     definition_publish(actor=owner, version=first, note="One")
-    current = definition_published_current(SLUG)
+    current = definition_published_current(slug=SLUG)
     assert current is not None and current.model.title["en"] == "Get a fishing permit"
     with django_assert_num_queries(1):  # compiled version cached: only "which is current?"
-        definition_published_current(SLUG)
+        definition_published_current(slug=SLUG)
 
     # another process publishes: nothing tells this one, and the next call sees it anyway
     second = definition_draft_save(actor=owner, source=retitled("Version two"))
     definition_publish(actor=owner, version=second, note="Two")
-    current = definition_published_current(SLUG)
+    current = definition_published_current(slug=SLUG)
     assert current is not None and current.model.title["en"] == "Version two"
 
 
 def test_a_draft_is_compiled_afresh_and_never_cached(owner):
     draft = definition_draft_save(actor=owner, source=FISHING)
-    assert definition_version_compiled(draft.pk).model.title["en"] == "Get a fishing permit"
+    compiled = definition_version_compiled(version_id=draft.pk)
+    assert compiled.model.title["en"] == "Get a fishing permit"
     definition_draft_save(actor=owner, source=retitled("Changed"))
-    assert definition_version_compiled(draft.pk).model.title["en"] == "Changed"
+    compiled = definition_version_compiled(version_id=draft.pk)
+    assert compiled.model.title["en"] == "Changed"
     assert len(selectors._compiled) == 0
 
 
@@ -76,8 +78,8 @@ def test_the_designer_list_holds_only_the_users_agencies(owner, django_assert_ma
             "agency: immigration", "agency: health"
         ),
     )
-    assert [row.slug for row in definitions_for_designer(owner)] == [SLUG]
-    assert [row.slug for row in definitions_for_designer(nurse)] == ["clinic-pass"]
+    assert [row.slug for row in definitions_for_designer(user=owner)] == [SLUG]
+    assert [row.slug for row in definitions_for_designer(user=nurse)] == ["clinic-pass"]
     with django_assert_max_num_queries(4):
-        rows = definitions_for_designer(owner)
+        rows = definitions_for_designer(user=owner)
     assert rows[0].has_draft and rows[0].current_number is None

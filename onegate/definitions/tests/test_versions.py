@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
 
 from onegate.audit.constants import DefinitionAction
 from onegate.audit.models import AuditEvent
 from onegate.catalogue.constants import ServiceStatus
 from onegate.catalogue.models import Service
+from onegate.catalogue.tests.factories import AgencyFactory, ServiceFactory
 from onegate.definitions.constants import VersionStatus
 from onegate.definitions.language import DefinitionInvalid
 from onegate.definitions.models import Definition, DefinitionVersion
@@ -27,7 +32,7 @@ from onegate.definitions.tests.support import (
     service_owner,
     with_failing_test,
 )
-from onegate.identity.tests.organisation_fixtures import staff_account
+from onegate.identity.tests.account_fixtures import make_account
 
 pytestmark = pytest.mark.django_db
 
@@ -135,11 +140,58 @@ def test_a_failing_rules_test_saves_as_a_draft_but_blocks_publishing(owner):
 
 def test_published_versions_cannot_change_in_the_database(owner):
     version = published(owner)
-    for change in ({"source": "changed"}, {"checksum": "0" * 64}, {"status": "draft"}):
+    someone = service_owner("someone@immigration.test")
+    changes = (
+        {"source": "changed"},
+        {"checksum": "0" * 64},
+        {"status": "draft"},
+        {"change_note": "What it really was"},
+        {"published_by": someone},
+        {"published_by": None},
+        {"published_at": timezone.now() - timedelta(days=1)},
+    )
+    for change in changes:
         with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
             DefinitionVersion.objects.filter(pk=version.pk).update(**change)
-    version.refresh_from_db()
-    assert version.source == FISHING and version.status == VersionStatus.PUBLISHED
+    stored = DefinitionVersion.objects.get(pk=version.pk)
+    assert (stored.source, stored.status, stored.change_note) == (
+        FISHING,
+        VersionStatus.PUBLISHED,
+        "First version",
+    )
+    assert (stored.published_by, stored.published_at) == (owner, version.published_at)
+
+
+def test_a_retired_version_is_never_published_again_in_the_database(owner):
+    first = published(owner)
+    published(owner, retitled("Second"), note="Second")
+    definition_retire(actor=owner, version=first, note="Unused")
+
+    for status in (VersionStatus.PUBLISHED, VersionStatus.DRAFT):
+        with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
+            DefinitionVersion.objects.filter(pk=first.pk).update(status=status)
+    assert DefinitionVersion.objects.get(pk=first.pk).status == VersionStatus.RETIRED
+
+
+def test_released_versions_cannot_be_deleted_but_a_draft_can(owner):
+    first = published(owner)
+    published(owner, retitled("Second"), note="Second")
+    definition_retire(actor=owner, version=first, note="Unused")
+    draft = definition_draft_save(actor=owner, source=retitled("Third"))
+
+    for status in (VersionStatus.PUBLISHED, VersionStatus.RETIRED):
+        with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
+            DefinitionVersion.objects.filter(status=status).delete()
+    DefinitionVersion.objects.filter(pk=draft.pk).delete()
+
+    assert sorted(v.number or 0 for v in DefinitionVersion.objects.all()) == [1, 2]
+
+
+def test_the_account_that_published_a_version_cannot_be_deleted(owner):
+    published(owner)
+    with pytest.raises(ProtectedError):
+        owner.delete()
+    assert DefinitionVersion.objects.get().published_by == owner
 
 
 def test_a_definition_has_at_most_one_draft(owner):
@@ -162,9 +214,23 @@ def test_rollback_publishes_the_earlier_text_as_the_newest_version(owner):
     assert back.source == first.source and back.change_note == "People searched the old one"
     assert Service.objects.get(slug=SLUG).title["en"] == "Get a fishing permit"
     assert actions()[-1] == DefinitionAction.VERSION_ROLLED_BACK
-    with pytest.raises(DefinitionRefused) as refused:
-        definition_rollback(actor=owner, definition=first.definition, to_number=3, note="Again")
-    assert refused.value.code == "already_current"
+
+
+def test_a_rollback_to_the_text_in_use_writes_nothing(owner):
+    # given version 3, which is version 1 rolled back to
+    first = published(owner)
+    published(owner, retitled("Get a permit to fish"), note="Clearer title")
+    back = definition_rollback(actor=owner, definition=first.definition, to_number=1, note="Back")
+    before = actions()
+
+    # when the rollback is sent again, or made to version 3 itself (the one in use)
+    again = definition_rollback(actor=owner, definition=first.definition, to_number=1, note="Back")
+    itself = definition_rollback(actor=owner, definition=first.definition, to_number=3, note="")
+
+    # then the version in use is the answer, and nothing is written
+    assert again.pk == itself.pk == back.pk and back.number == 3
+    assert DefinitionVersion.objects.count() == 3
+    assert actions() == before
 
 
 def test_a_draft_stays_a_draft_across_a_rollback(owner):
@@ -210,7 +276,7 @@ def test_the_last_published_version_cannot_be_retired(owner):
 def test_another_agencys_owner_and_a_citizen_can_change_nothing(owner):
     draft = definition_draft_save(actor=owner, source=FISHING)
     nurse = service_owner("owner@health.test", agency="health")
-    citizen = staff_account("citizen@example.test")
+    citizen = make_account("somchai@example.test")
 
     for outsider in (nurse, citizen):
         with pytest.raises(DefinitionInvalid) as refused:
@@ -224,11 +290,83 @@ def test_another_agencys_owner_and_a_citizen_can_change_nothing(owner):
 
 def test_a_file_cannot_move_a_service_to_another_agency(owner):
     definition_draft_save(actor=owner, source=FISHING)
-    moved = fishing(("agency: immigration", "agency: health"))
+    # a hint whose text starts with "agency:" comes before the file's own agency
+    hint = "          en: |-\n            agency: any days\n"
+    moved = fishing(
+        ("agency: immigration", "agency: health"), ("          en: Up to 30 days.\n", hint)
+    )
     with pytest.raises(DefinitionInvalid) as refused:
         definition_draft_save(actor=None, source=moved)
     assert refused.value.problems[0].code == "agency"
-    assert refused.value.problems[0].line == FISHING.splitlines().index("agency: immigration") + 1
+    assert refused.value.problems[0].line == moved.splitlines().index("agency: health") + 1
+
+
+# A service the catalogue lists before anyone has written its definition.
+PASSPORT = fishing(
+    ("service: fishing-permit", "service: apply-for-a-passport"),
+    ("agency: immigration", "agency: consular-affairs"),
+)
+
+
+@pytest.fixture
+def passport_service():
+    """Apply for a passport: in the catalogue under consular affairs, coming soon, no definition."""
+    return ServiceFactory(
+        slug="apply-for-a-passport", agency=AgencyFactory(slug="consular-affairs"), coming_soon=True
+    )
+
+
+def test_the_agency_of_a_catalogued_service_writes_its_first_definition(passport_service):
+    consul = service_owner("owner@consular.test", agency="consular-affairs")
+
+    draft = definition_draft_save(actor=consul, source=PASSPORT)
+    definition_publish(actor=consul, version=draft, note="First", expected_checksum=draft.checksum)
+
+    assert draft.definition.agency_slug == "consular-affairs"
+    service = Service.objects.get(pk=passport_service.pk)
+    assert service.status == ServiceStatus.LIVE and service.agency.slug == "consular-affairs"
+
+
+def test_another_agency_cannot_take_over_a_catalogued_service(passport_service):
+    # given health's service owner names consular affairs' service in a file for health
+    nurse = service_owner("owner@health.test", agency="health")
+    taken = PASSPORT.replace("agency: consular-affairs", "agency: health")
+
+    with pytest.raises(DefinitionInvalid) as refused:
+        definition_draft_save(actor=nurse, source=taken)
+
+    # then it is refused at the file's agency line, and consular affairs can still write it
+    problem = refused.value.problems[0]
+    assert (problem.where, problem.code) == ("agency", "agency")
+    assert problem.line == taken.splitlines().index("agency: health") + 1
+    assert "consular-affairs" in problem.message
+    assert not Definition.objects.exists() and not actions()
+    consul = service_owner("owner@consular.test", agency="consular-affairs")
+    assert definition_draft_save(actor=consul, source=PASSPORT).definition.agency_slug == (
+        "consular-affairs"
+    )
+    assert Service.objects.get(pk=passport_service.pk).agency.slug == "consular-affairs"
+
+
+def test_a_draft_changed_since_the_publisher_looked_is_not_published(owner):
+    # given the publisher reviews the draft, and someone saves another text meanwhile
+    draft = definition_draft_save(actor=owner, source=FISHING)
+    reviewed = draft.checksum
+    definition_draft_save(actor=owner, source=retitled("Not what was reviewed"))
+
+    with pytest.raises(DefinitionRefused) as refused:
+        definition_publish(actor=owner, version=draft, note="Go", expected_checksum=reviewed)
+
+    assert refused.value.code == "draft_changed"
+    assert "Review it again" in refused.value.message
+    assert DefinitionVersion.objects.get().status == VersionStatus.DRAFT
+    assert not Service.objects.filter(slug=SLUG).exists()
+    assert actions() == [DefinitionAction.DRAFT_SAVED] * 2
+    draft.refresh_from_db()
+    version = definition_publish(
+        actor=owner, version=draft, note="Go", expected_checksum=draft.checksum
+    )
+    assert version.number == 1 and "Not what was reviewed" in version.source
 
 
 def test_the_designer_page_checks_the_file_is_for_its_service(owner):

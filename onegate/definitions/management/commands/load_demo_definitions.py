@@ -15,12 +15,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            loaded = load_demo_definitions()
+            loaded = load_demo_definitions()  # skipped services are warned about on stderr
         except DefinitionInvalid as invalid:
             problems = "\n".join(f"  {problem}" for problem in invalid.problems)
             raise CommandError(f"A demo definition cannot be published:\n{problems}") from invalid
         if not options["verbosity"]:
             return
         for item in loaded:
+            if item.skipped:
+                continue  # said on standard error, as a warning
             done = "published" if item.published else "already published"
             self.stdout.write(f"{item.service}: version {item.number} {done}.")

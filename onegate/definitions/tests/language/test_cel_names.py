@@ -40,3 +40,25 @@ def test_a_member_of_a_computed_value_is_marked() -> None:
 def test_the_deepest_nesting_is_measured() -> None:
     assert names_scan("f([{'a': (1)}])").depth == 4
     assert names_scan("')))((('").depth == 0
+
+
+def test_comprehensions_and_whether_one_is_inside_another() -> None:
+    scan = names_scan("[1].map(a, [2].exists(b, b > a)).filter(c, c)")
+
+    assert [(c.macro, c.column, c.nested) for c in scan.comprehensions] == [
+        ("exists", 16, True),
+        ("map", 5, False),
+        ("filter", 34, False),
+    ]
+
+
+def test_list_literals_are_counted_and_indexes_are_not() -> None:
+    scan = names_scan("x in [1, 2, 3,] && answers.trips[0] == [] && 'ab'[1] in [[4], 5]")
+
+    assert scan.lists == ((3, 6), (0, 40), (1, 58), (2, 57))  # as they close
+
+
+def test_an_index_on_a_root_is_marked_with_its_key() -> None:
+    [name] = names_scan("answers['nationality'] == 'TH'").names
+
+    assert (name.parts, name.indexed, name.key) == (("answers",), True, "nationality")
