@@ -50,7 +50,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness import database_create, environment, free_port, granian_command, wait_until_up
+from harness import (
+    database_create,
+    environment,
+    free_port,
+    granian_command,
+    percentile,
+    python_reference_ms,
+    wait_until_up,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/demo_dev"
@@ -66,23 +74,6 @@ WAIVER = ("GBR", "JPN", "DEU", "FRA", "USA", "AUS", "KOR", "SGP", "NLD", "SWE")
 
 def say(message: str) -> None:
     print(f"bench/definitions: {message}", file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def python_reference_ms() -> float:
-    """The best of five runs of a fixed loop, in ms: how fast this machine runs Python now."""
-    best = float("inf")
-    for _ in range(5):
-        started = time.process_time()
-        total = 0
-        for number in range(1_000_000):
-            total += number
-        best = min(best, time.process_time() - started)
-    return best * 1000
 
 
 # --- 1. a generated 50-page definition, compiled --------------------------------------------

@@ -76,3 +76,24 @@ def wait_until_up(port: int, *, name: str, tries: int = 150) -> None:
         except OSError:
             time.sleep(0.2)
     raise SystemExit(f"bench/{name}: the server did not start")
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` (0 to 1) of ``values`` lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def python_reference_ms() -> float:
+    """How fast this machine runs Python now: the best of five runs of a fixed loop, in ms.
+
+    Compare CPU figures between runs or machines only in proportion to this.
+    """
+    best = float("inf")
+    for _ in range(5):
+        started = time.process_time()
+        total = 0
+        for number in range(1_000_000):
+            total += number
+        best = min(best, time.process_time() - started)
+    return best * 1000

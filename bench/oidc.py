@@ -53,7 +53,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from harness import database_create, environment, free_port, granian_command, wait_until_up
+from harness import (
+    database_create,
+    environment,
+    free_port,
+    granian_command,
+    python_reference_ms,
+    wait_until_up,
+)
 from run import CpuSample, CpuUse  # bench/run.py: the same /proc accounting as `make bench`
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -280,19 +287,6 @@ def transactions_committed(database: str) -> int:
             "SELECT xact_commit FROM pg_stat_database WHERE datname = %s", [database]
         ).fetchone()
     return int(row[0]) if row else 0
-
-
-def python_reference_ms() -> float:
-    """How fast this machine runs Python: the best of five runs of a fixed loop, in ms. Compare
-    CPU per flow between machines only in proportion to this."""
-    best = float("inf")
-    for _ in range(5):
-        started = time.process_time()
-        total = 0
-        for number in range(1_000_000):
-            total += number
-        best = min(best, time.process_time() - started)
-    return best * 1000
 
 
 def wrk(args: list[str]) -> str:
