@@ -32,6 +32,7 @@ from onegate.definitions.language import (
     definition_compile,
     rules_tests_run,
 )
+from onegate.definitions.language.source import source_read
 from onegate.definitions.models import Definition, DefinitionVersion
 from onegate.identity.permissions import StaffPermission, staff_scope
 
@@ -202,6 +203,18 @@ def definition_current_version(*, definition: Definition) -> DefinitionVersion |
 def definition_draft(*, definition: Definition) -> DefinitionVersion | None:
     """The definition's draft, when one is open."""
     return definition.versions.filter(status=VersionStatus.DRAFT).first()
+
+
+def definition_draft_title(*, slug: str) -> dict[str, str] | None:
+    """The title a service's draft gives itself (for a service not published yet), if any."""
+    draft = DefinitionVersion.objects.filter(
+        definition__slug=slug, status=VersionStatus.DRAFT
+    ).first()
+    data = source_read(draft.source).data if draft is not None else None
+    title = data.get("title") if isinstance(data, dict) else None
+    if not isinstance(title, dict):
+        return None
+    return {str(code): str(text) for code, text in title.items()} or None
 
 
 def definition_version(

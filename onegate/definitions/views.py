@@ -37,6 +37,7 @@ from onegate.definitions.preview import definition_preview
 from onegate.definitions.selectors import (
     definition_current_version,
     definition_draft,
+    definition_draft_title,
     definition_for_designer,
     definition_version,
     definition_version_compiled,
@@ -87,8 +88,12 @@ def version_ref(version: DefinitionVersion) -> str:
 
 
 def service_title(slug: str) -> str:
+    """The service's title in the catalogue; for a service never published, its draft's title."""
     entry = catalogue_current().service(slug)
-    return pick(entry.title) if entry is not None else slug
+    if entry is not None:
+        return pick(entry.title)
+    title = definition_draft_title(slug=slug)
+    return pick(title) if title else slug
 
 
 def agency_name(slug: str) -> str:
@@ -275,6 +280,7 @@ def preview(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
         context["problems"] = invalid.problems
     else:
         context["model"] = compiled.model
+        context["title"] = pick(compiled.model.title)  # this version's, not the catalogue's
         context["pages"] = definition_preview(compiled.model, language)
     return render(request, "definitions/designer/preview.html", context)
 

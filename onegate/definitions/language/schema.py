@@ -125,7 +125,9 @@ _PLAIN = {
 
 def _plain_message(kind: str, context: dict[str, Any], error: Any) -> str:
     if kind in ("literal_error", "enum"):
-        values = {"value": error["input"], "expected": context.get("expected", "")}
+        # pydantic's list ends "… or 'high'": the English "or" would stay in the Thai message.
+        expected = str(context.get("expected", "")).replace(" or ", ", ")
+        values = {"value": error["input"], "expected": expected}
         return _("“%(value)s” is not allowed here; use one of: %(expected)s.") % values
     if kind in _PLAIN:
         return str(_PLAIN[kind](context))

@@ -373,3 +373,34 @@ def test_the_list_and_the_versions_page_take_a_fixed_number_of_queries(owner_cli
     queries()  # publishing changed the catalogue: this process rebuilds its snapshot once
     assert queries() <= before  # a third version and a new draft add no query
     assert before <= 30
+
+
+def test_a_service_not_published_yet_is_called_by_its_draft_title(owner_client):
+    owner_client.post(url("new"), {"source": FISHING})
+
+    page = owner_client.get(url("definition", slug=SLUG)).content.decode()
+
+    assert "Get a fishing permit" in page
+
+
+def test_the_preview_of_a_draft_is_titled_as_the_draft_says(owner_client, two_versions):
+    draft = owner_client.get(url("preview", slug=SLUG, ref="draft")).content.decode()
+    published = owner_client.get(url("preview", slug=SLUG, ref="1")).content.decode()
+
+    assert "Fish with a permit" in draft and "Fish with a permit" not in published
+
+
+def test_the_inline_error_is_a_sentence_and_the_summary_lists_the_problems(owner_client):
+    broken = FISHING.replace("level_of_assurance: substantial", "level_of_assurance: lowest")
+    broken = broken.replace("rule: answers.days <= 30", "rule: answers.dayz <= 30")
+
+    page = owner_client.post(url("new"), {"source": broken}).content.decode()
+
+    # GOV.UK puts the inline message in a <p>: a sentence, never a list inside it
+    start = page.index('<p id="id_source-error" class="govuk-error-message">')
+    inline = page[start : page.index("</p>", start)]
+    assert "problem in the definition" in inline and "<ul" not in inline
+    # the summary at the top names the problem and its line
+    summary = page[page.index("govuk-error-summary") : start]
+    assert "level_of_assurance" in summary and "“lowest” is not allowed here" in summary
+    assert " or " not in summary.split("lowest")[1].split("</a>")[0]  # no English "or" in lists
