@@ -107,10 +107,26 @@ class FormioForm(forms.Form):
         label=_("Web address name of the new service"),
         help_text=_("Lower-case letters, digits and hyphens, for example fishing-permit."),
         max_length=80,
+        error_messages={
+            "required": _("Enter the web address name of the new service"),
+            "invalid": _(
+                "Enter a web address name with only lower-case letters, digits and hyphens"
+            ),
+        },
     )
-    title_en = forms.CharField(label=_("Title in English"), max_length=200)
-    title_th = forms.CharField(label=_("Title in Thai"), max_length=200)
-    agency = forms.ChoiceField(label=_("Agency"))
+    title_en = forms.CharField(
+        label=_("Title in English"),
+        max_length=200,
+        error_messages={"required": _("Enter the service's title in English")},
+    )
+    title_th = forms.CharField(
+        label=_("Title in Thai"),
+        max_length=200,
+        error_messages={"required": _("Enter the service's title in Thai")},
+    )
+    agency = forms.ChoiceField(
+        label=_("Agency"), error_messages={"required": _("Choose the agency that owns it")}
+    )
 
     def __init__(self, *args: Any, agencies: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

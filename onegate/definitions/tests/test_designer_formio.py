@@ -95,3 +95,18 @@ def test_a_draft_saved_without_a_note_says_it_was_imported(owner_client):
 
     assert response.status_code == 302
     assert DefinitionVersion.objects.get().change_note == "Imported from a form.io form"
+
+
+def test_each_missing_detail_is_named_in_the_error_summary(owner_client):
+    response = owner_client.post(PAGE, {"json": json.dumps(FORM)})
+
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    for message in (
+        "Enter the web address name of the new service",
+        "Enter the service's title in English",
+        "Enter the service's title in Thai",
+        "Choose the agency that owns it",
+    ):
+        assert message in page
+    assert "This field is required." not in page
