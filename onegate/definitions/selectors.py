@@ -163,7 +163,7 @@ def definitions_for_designer(*, user: Any) -> list[DesignerRow]:
         DesignerRow(
             slug=row.slug,
             agency_slug=row.agency_slug,
-            title=_title(catalogue, row.slug),
+            title=definition_title(slug=row.slug, catalogue=catalogue),
             current_number=row.current,
             has_draft=row.draft_updated_at is not None,
             draft_updated_at=row.draft_updated_at,
@@ -173,9 +173,16 @@ def definitions_for_designer(*, user: Any) -> list[DesignerRow]:
     ]
 
 
-def _title(catalogue: Any, slug: str) -> str:
-    entry = catalogue.service(slug)
-    return pick(entry.title) if entry is not None else slug
+def definition_title(*, slug: str, catalogue: Any = None) -> str:
+    """The service's title in the catalogue; for one never published, its draft's; else the slug.
+
+    The draft is read only for a service the catalogue does not list yet (a few, at most).
+    """
+    entry = (catalogue or catalogue_current()).service(slug)
+    if entry is not None:
+        return pick(entry.title)
+    title = _draft_title(slug)
+    return pick(title) if title else slug
 
 
 def definition_for_designer(*, user: Any, slug: str) -> Definition | None:
@@ -205,8 +212,8 @@ def definition_draft(*, definition: Definition) -> DefinitionVersion | None:
     return definition.versions.filter(status=VersionStatus.DRAFT).first()
 
 
-def definition_draft_title(*, slug: str) -> dict[str, str] | None:
-    """The title a service's draft gives itself (for a service not published yet), if any."""
+def _draft_title(slug: str) -> dict[str, str] | None:
+    """The title a service's draft gives itself, if any."""
     draft = DefinitionVersion.objects.filter(
         definition__slug=slug, status=VersionStatus.DRAFT
     ).first()

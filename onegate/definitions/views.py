@@ -37,8 +37,8 @@ from onegate.definitions.preview import definition_preview
 from onegate.definitions.selectors import (
     definition_current_version,
     definition_draft,
-    definition_draft_title,
     definition_for_designer,
+    definition_title,
     definition_version,
     definition_version_compiled,
     definition_versions,
@@ -85,15 +85,6 @@ def compiled_of(version: DefinitionVersion) -> CompiledDefinition:
 
 def version_ref(version: DefinitionVersion) -> str:
     return "draft" if version.number is None else str(version.number)
-
-
-def service_title(slug: str) -> str:
-    """The service's title in the catalogue; for a service never published, its draft's title."""
-    entry = catalogue_current().service(slug)
-    if entry is not None:
-        return pick(entry.title)
-    title = definition_draft_title(slug=slug)
-    return pick(title) if title else slug
 
 
 def agency_name(slug: str) -> str:
@@ -143,7 +134,7 @@ def definition_page(request: HttpRequest, slug: str) -> HttpResponse:
     current = next((v for v in released if v.status == VersionStatus.PUBLISHED), None)
     context = {
         "definition": definition,
-        "title": service_title(slug),
+        "title": definition_title(slug=slug),
         "agency_name": agency_name(definition.agency_slug),
         "versions": versions,
         "draft": next((v for v in versions if v.number is None), None),
@@ -185,7 +176,12 @@ def draft_edit(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             _tell_saved(request, saved)
             return HttpResponseRedirect(definition_url(definition))
-    context = {"form": form, "definition": definition, "title": service_title(slug), "draft": draft}
+    context = {
+        "form": form,
+        "definition": definition,
+        "title": definition_title(slug=slug),
+        "draft": draft,
+    }
     status = 400 if form.errors else 200
     return render(request, "definitions/designer/draft.html", context, status=status)
 
@@ -242,7 +238,7 @@ def rules_tests(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
         "definition": definition,
         "version": version,
         "ref": ref,
-        "title": service_title(slug),
+        "title": definition_title(slug=slug),
         "problems": [],
         "results": [],
     }
@@ -268,7 +264,7 @@ def preview(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
         "definition": definition,
         "version": version,
         "ref": ref,
-        "title": service_title(slug),
+        "title": definition_title(slug=slug),
         "preview_language": language,  # "language" is the page's own (context processor)
         "languages": SUPPORTED,
         "pages": [],

@@ -27,6 +27,7 @@ from onegate.definitions.models import Definition, DefinitionVersion
 from onegate.definitions.selectors import (
     definition_current_version,
     definition_publish_problems,
+    definition_title,
     definition_version,
     definition_versions,
 )
@@ -42,7 +43,6 @@ from onegate.definitions.views import (
     definition_url,
     designer_definition,
     require_publisher,
-    service_title,
     version_of,
     version_ref,
 )
@@ -137,7 +137,7 @@ def _publish_page(
             problems = definition_publish_problems(compiled=compiled)
     context = {
         "definition": definition,
-        "title": service_title(definition.slug),
+        "title": definition_title(slug=definition.slug),
         "draft": draft,
         "form": form,
         "problems": problems,
@@ -185,7 +185,7 @@ def rollback(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             return HttpResponseRedirect(definition_url(definition))
     context = {
         "definition": definition,
-        "title": service_title(slug),
+        "title": definition_title(slug=slug),
         "earlier": earlier,
         "current": definition_current_version(definition=definition),
         "form": form,
@@ -226,7 +226,7 @@ def retire(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     current = definition_current_version(definition=definition)
     context = {
         "definition": definition,
-        "title": service_title(slug),
+        "title": definition_title(slug=slug),
         "version": version,
         "is_current": current is not None and current.pk == version.pk,
         "form": form,
@@ -257,7 +257,7 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
         new = version_of(definition, form.cleaned_data["new"])
     context = {
         "definition": definition,
-        "title": service_title(slug),
+        "title": definition_title(slug=slug),
         "form": form,
         "old": old,
         "new": new,

@@ -379,8 +379,9 @@ def test_a_service_not_published_yet_is_called_by_its_draft_title(owner_client):
     owner_client.post(url("new"), {"source": FISHING})
 
     page = owner_client.get(url("definition", slug=SLUG)).content.decode()
+    listed = owner_client.get(url("services")).content.decode()
 
-    assert "Get a fishing permit" in page
+    assert "Get a fishing permit" in page and "Get a fishing permit" in listed
 
 
 def test_the_preview_of_a_draft_is_titled_as_the_draft_says(owner_client, two_versions):
