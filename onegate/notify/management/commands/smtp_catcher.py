@@ -65,6 +65,6 @@ class Command(BaseCommand):
             while not stop.is_set():
                 time.sleep(0.5)
         except KeyboardInterrupt:
-            pass
+            pass  # Ctrl-C is how the demo stops it; the mail server is stopped below either way
         finally:
             controller.stop()
