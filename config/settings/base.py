@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "onegate.notify",
     "onegate.appointments",  # issue 6: slots and bookings at service centres
     "onegate.definitions",  # issue 7: service definitions, rules, versions, designer
+    "onegate.runner",  # issue 8: the citizen journey, applications, uploads, assisted digital
     "onegate.demo_rp",  # the demo agency system (served only when DEMO_RP_ENABLED)
     "django.contrib.admin",
     "django.contrib.auth",
@@ -323,6 +324,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Runner (issue 8): files people upload with applications. Private: no URL, served only through
+# the permission-checked view. Any Django storage backend can replace it (S3 and others).
+STORAGES["uploads"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": env.str("RUNNER_UPLOADS_DIR", default=str(VAR_DIR / "uploads")),
+        "base_url": None,
+    },
+}
+# The antivirus plug-in point: a clamd address ("tcp://host:3310" or "unix:///path/clamd.ctl").
+# Empty (the demo): files are not scanned, and each upload records "not scanned".
+RUNNER_CLAMAV_URL = env.str("RUNNER_CLAMAV_URL", default="")
+RUNNER_CLAMAV_TIMEOUT_SECONDS = env.int("RUNNER_CLAMAV_TIMEOUT_SECONDS", default=30)
 WHITENOISE_MAX_AGE = 31536000
 
 SESSION_COOKIE_HTTPONLY = True

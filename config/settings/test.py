@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from config.settings.base import *  # noqa: F403
+import tempfile
+
 from config.settings.base import STORAGES
 
 SECRET_KEY = "test-only-secret-key-not-for-any-deployment-0123456789"  # noqa: S105
@@ -30,3 +32,8 @@ DEMO_RP_ENABLED = True
 # Messages (issue 6): the SMS gateway simulator is served, so the SMS channel's tests talk to it
 # over HTTP (in-process, through httpx's WSGI transport).
 NOTIFY_SMS_SIMULATOR = True
+# Runner (issue 8): uploads go to a throwaway folder per test process, never into var/.
+STORAGES["uploads"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": tempfile.mkdtemp(prefix="onegate-uploads-"), "base_url": None},
+}

@@ -181,6 +181,24 @@ class AppointmentAction(StrEnum):
     DEMO_LOADED = "appointments.demo_loaded"
 
 
+class RunnerAction(StrEnum):
+    """Applications while they are filled in (issue 8); submitting is ``CaseAction``."""
+
+    DRAFT_STARTED = "runner.draft_started"  # an application begun, pinned to a version
+    DRAFT_SAVED = "runner.draft_saved"  # a page's answers saved
+    DRAFT_DELETED = "runner.draft_deleted"  # by the person (or the staff member assisting)
+    DRAFT_EXPIRED = "runner.draft_expired"  # removed by the expiry job, files too
+    DRAFT_REMINDED = "runner.draft_reminded"  # "your draft expires soon" handed to notify
+    FACTS_READ = "runner.facts_read"  # registry facts read (again) into a draft
+    SUBJECT_REMOVED = "runner.subject_removed"  # a child not eligible taken off an application
+    FILE_UPLOADED = "runner.file_uploaded"
+    FILE_REMOVED = "runner.file_removed"
+    FILE_REFUSED = "runner.file_refused"  # too big, wrong type, active content, a virus
+    FILE_DOWNLOADED = "runner.file_downloaded"  # by someone other than the person who gave it
+    ACCESS_REFUSED = "runner.access_refused"  # another person's application asked for (a 404)
+    ASSISTED_STARTED = "runner.assisted_started"  # centre staff began one with a person present
+
+
 class AuditLogAction(StrEnum):
     """Reads of the audit log itself, so watching the watchers leaves a trace too."""
 
@@ -196,6 +214,7 @@ ACTION_GROUPS = (
     CredentialAction,
     NotifyAction,
     AppointmentAction,
+    RunnerAction,
     AuditLogAction,
 )
 
@@ -208,6 +227,7 @@ AuditAction: TypeAlias = (
     | CredentialAction
     | NotifyAction
     | AppointmentAction
+    | RunnerAction
     | AuditLogAction
 )
 

@@ -80,6 +80,8 @@ class StaffPermission(StrEnum):
     MANAGE_BOOKINGS = "appointments.manage_bookings"
     VIEW_APPOINTMENT_DAY = "appointments.view_day"  # a centre's day: who is booked when
     CHECK_IN = "appointments.check_in"  # mark a booked person arrived, or not come
+    # runner (issue 8): start or continue an application with a person at the counter
+    ASSIST_APPLICANT = "runner.assist_applicant"
     # audit
     VIEW_AUDIT_LOG = "audit.view_log"
 
@@ -105,7 +107,9 @@ ROLE_PERMISSIONS: Mapping[StaffRole, frozenset[str]] = {
     # Identity checks at the counter need the population register.
     StaffRole.CENTRE_OFFICER: frozenset({P.PROOF_IN_PERSON, P.VIEW_PERSON, P.MANAGE_BOOKINGS})
     # appointments (issue 6): the centre's day view, check-in and no-shows
-    | {P.VIEW_APPOINTMENT_DAY, P.CHECK_IN},
+    | {P.VIEW_APPOINTMENT_DAY, P.CHECK_IN}
+    # runner (issue 8): assisted digital, an application made with the person at the counter
+    | {P.ASSIST_APPLICANT},
     StaffRole.REGISTRY_OFFICER: frozenset({P.VIEW_PERSON, P.RESOLVE_CORRECTION, P.UNLINK_ACCOUNT}),
     StaffRole.BORDER_OFFICER: frozenset({P.VIEW_TRAVEL_DOCUMENT, P.VERIFY_CREDENTIAL}),
     StaffRole.AUDITOR: frozenset({P.VIEW_AUDIT_LOG, P.VIEW_STAFF}),

@@ -1,0 +1,38 @@
+"""The runner's vocabulary: an application's states, how someone applies, the limits it keeps."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Not sent yet")
+    SUBMITTED = "submitted", _("Sent")
+
+
+class AppliesAs(models.TextChoices):
+    """How the person applying stands to the people the application is for."""
+
+    SELF = "self", _("For yourself")
+    CHILD = "child", _("For your child")  # one or several children (the registry's parent links)
+    WARD = "ward", _("For someone you are the guardian of")
+    DELEGATION = "delegation", _("For someone who made you their delegate")
+
+
+class ScanResult(models.TextChoices):
+    NOT_SCANNED = "not_scanned", _("Not scanned (no antivirus configured)")
+    CLEAN = "clean", _("No virus found")
+
+
+# A draft's facts are read from the registries again when it is resumed after this long.
+FACTS_FRESH_HOURS = 24
+# A draft's owner is reminded this many days before it expires (at most once).
+DRAFT_REMINDER_DAYS = 7
+# The reference alphabet (Crockford's base 32: no I, L, O or U, so nothing is misread).
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_RANDOM_CHARS = 11  # 55 bits, then one check character
+# Upload ceilings whatever the definition says (it can lower them): pixels of an image, pages
+# of a PDF, bytes of a whole request.
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_PDF_PAGES = 500

@@ -1,0 +1,1 @@
+"""Message templates the runner sends (filled in by the services)."""
