@@ -34,6 +34,10 @@ urlpatterns += i18n_patterns(
     # Identity's own pages (account hub, session, proofing, acting for others): issue 5.
     # Messages (issue 6): the inbox and message preferences.
     path("account/messages/", include("onegate.notify.urls")),
+    # The service runner (issue 8): "Your applications" at account/applications/ (so before the
+    # account pages), the application pages under apply/, assisted applications under
+    # service-centre/assist/; one "runner" namespace.
+    path("", include("onegate.runner.urls")),
     path("account/", include("onegate.identity.urls")),
     # OpenID Connect provider's pages (issue 5): the consent page and the logout page.
     path("o/", include(oidc_urls.pages)),

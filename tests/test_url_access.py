@@ -4,10 +4,14 @@ The test walks every URL pattern Django knows, fills its parameters with sample 
 for it without signing in. A public URL must not demand sign-in; every other URL must (a redirect
 to a sign-in page, 401 or 403). A new URL that is in neither state fails this test until it is
 protected or deliberately added to PUBLIC.
+
+Every runner URL of an application (issue 8) is also asked for by another signed-in citizen
+with a real application's id: each must answer 404 (never 403), change nothing, and be audited.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 from collections.abc import Iterator
@@ -133,3 +137,61 @@ def test_every_url_is_public_or_needs_sign_in(client, name, route):
 def test_the_public_list_names_only_real_urls():
     names = {name for name, _ in ROUTES}
     assert names >= PUBLIC, f"stale entries: {sorted(PUBLIC - names)}"
+
+
+# --- the runner (issue 8): another citizen's application is not found -----------------------
+
+APPLICATION_ROUTES = [(name, route) for name, route in ROUTES if "<uuid:application_id>" in route]
+
+
+@pytest.fixture
+def someone_elses_application(client):
+    """A draft of a driving licence renewal started by one citizen; the client is another's."""
+    from onegate.catalogue.selectors import catalogue_forget
+    from onegate.catalogue.services import DEMO_CATALOGUE, catalogue_load_file
+    from onegate.definitions.demo import load_demo_definitions
+    from onegate.identity.tests.account_fixtures import make_account
+    from onegate.identity.tests.acting_fixtures import (
+        citizen,
+        link_account,
+        make_household,
+        strong_session,
+        years_ago,
+    )
+    from onegate.runner.models import Application
+
+    catalogue_load_file(path=DEMO_CATALOGUE)
+    catalogue_forget()
+    load_demo_definitions(warnings=io.StringIO())
+    owner = make_household().parent_user
+    strong_session(client, owner)
+    client.get("/apply/new/renew-driving-licence/")
+    application = Application.objects.get(user=owner)
+    stranger = link_account(
+        make_account("stranger@example.test"), citizen("Other", "Person", years_ago(30))
+    )
+    strong_session(client, stranger)
+    yield application
+    catalogue_forget()
+
+
+def test_the_runner_pages_are_all_found_by_the_walk():
+    names = {name for name, _route in APPLICATION_ROUTES}
+    assert {"runner:page", "runner:check", "runner:sent", "runner:delete", "runner:file"} <= names
+
+
+@pytest.mark.parametrize(
+    ("name", "route"), APPLICATION_ROUTES, ids=[name for name, _ in APPLICATION_ROUTES]
+)
+def test_another_citizens_application_is_not_found(client, someone_elses_application, name, route):
+    from onegate.audit.constants import RunnerAction
+    from onegate.audit.models import AuditEvent
+
+    path = concrete(route.replace("<uuid:application_id>", str(someone_elses_application.pk)))
+    path = path.replace("/sample/", "/your_licence/")
+
+    assert client.get(path).status_code == 404, f"{name} GET {path}"
+    assert client.post(path, {"licence_number": "63001234"}).status_code in (404, 405), name
+    someone_elses_application.refresh_from_db()
+    assert someone_elses_application.answers == {}
+    assert AuditEvent.objects.filter(action=RunnerAction.ACCESS_REFUSED).exists()

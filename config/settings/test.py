@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from config.settings.base import *  # noqa: F403
 import tempfile
 
+from config.settings.base import *  # noqa: F403
 from config.settings.base import STORAGES
 
 SECRET_KEY = "test-only-secret-key-not-for-any-deployment-0123456789"  # noqa: S105

@@ -25,6 +25,7 @@ from onegate.catalogue.selectors import (
     services_search,
 )
 from onegate.core.languages import current_language
+from onegate.definitions.selectors import definition_published_version
 
 SEARCH_ERRORS = {
     SearchProblem.TOO_LONG: _("Search words must be %(max)s characters or fewer"),
@@ -82,11 +83,14 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def service_start(request: HttpRequest, slug: str) -> HttpResponse:
-    """Where "Start now" leads. The service runner will take over this address."""
+    """Where "Start now" leads: the service runner when the service's definition is published,
+    else a page saying the online form is not ready yet."""
     catalogue = catalogue_current()
     service = _service_or_404(catalogue, slug)
     if not service.is_live:
         return redirect("catalogue:service", slug=service.slug)
+    if definition_published_version(slug=service.slug) is not None:
+        return redirect("runner:start", service_slug=service.slug)
     return _render(request, "catalogue/service_start.html", catalogue, {"service": service})
 
 

@@ -1,17 +1,27 @@
-"""The designer's structural preview: every page of a definition as a person would meet it, in one
-language, with what a service owner needs to check (each field's label, hint, type, options,
-condition and prefill source). The Runner issue replaces it with its real page renderer.
+"""The designer's preview: one page of a definition at a time, drawn by the runner's own page
+renderer (``runner.fields.page_form`` and the ``runner_field`` macro) with sample registry facts,
+in the language chosen, never submittable. Beside it, what a service owner needs to check that
+a person does not see: each field's type, condition, prefill source and checks
+(``definition_preview``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from onegate.core.languages import pick
-from onegate.definitions.language.model import ServiceDefinition
+from onegate.definitions.language import (
+    CompiledDefinition,
+    DefinitionInvalid,
+    definition_compile_data,
+)
+from onegate.definitions.language.model import Page, ServiceDefinition
+from onegate.definitions.language.samples import fact_sample
 
 FIELD_TYPE_NAMES: dict[str, Any] = {
     "text": _("Text"),
@@ -95,3 +105,54 @@ def _prefill(binding: str | None, model: ServiceDefinition) -> str:
     alias, _dot, path = binding.partition(".")
     fact = model.facts.get(alias, alias)
     return f"{fact}.{path}" if path else fact
+
+
+def preview_page(model: ServiceDefinition, page_id: str | None) -> Page | None:
+    """The page ``page_id`` (the first page when none is asked for); None when there is none."""
+    if not page_id:
+        return model.pages[0]
+    return next((page for page in model.pages if page.id == page_id), None)
+
+
+def preview_facts(model: ServiceDefinition) -> dict[str, Any]:
+    """A sample value of every registry fact the definition reads, by its alias, as the runner
+    shows facts (dates as dates): what a prefilled field shows in the preview."""
+    return {alias: _as_shown(fact_sample(fact, 0)) for alias, fact in model.facts.items()}
+
+
+def _as_shown(value: Any) -> Any:
+    """A sample as CEL takes it (a date is a timestamp at midnight UTC) as the runner keeps it."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, Mapping):
+        return {key: _as_shown(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_shown(item) for item in value]
+    return value
+
+
+def preview_compiled(compiled: CompiledDefinition, page: Page) -> CompiledDefinition:
+    """The definition with ``page`` shown whatever the answers on other pages: its condition,
+    and its fields' conditions that read nothing asked on the page, left out. A preview has no
+    answers, so a page shown only after some answer would otherwise be drawn empty; conditions
+    on the page's own answers stay (the runner reveals those fields under their option)."""
+    plan = compiled.plan
+    own = {one.id for one in page.fields}
+    loose = {
+        one.id
+        for one in page.fields
+        if one.id in plan.field_conditions and not plan.field_conditions[one.id].answers & own
+    }
+    if page.id not in plan.page_conditions and not loose:
+        return compiled
+    data = compiled.model.model_dump(mode="json", exclude_none=True)
+    for shown in data["pages"]:
+        if shown["id"] == page.id:
+            shown.pop("condition", None)
+            for one in shown["fields"]:
+                if one["id"] in loose:
+                    one.pop("condition", None)
+    try:
+        return definition_compile_data(data)
+    except DefinitionInvalid:  # cannot happen for a definition that compiled; draw it as it is
+        return compiled

@@ -89,13 +89,21 @@ _compiled = _CompiledCache(COMPILED_CACHE_SIZE)
 
 def definition_published_current(*, slug: str) -> CompiledDefinition | None:
     """The newest published version of the service ``slug``, compiled; None when none is."""
+    found = definition_published_version(slug=slug)
+    return None if found is None else found[1]
+
+
+def definition_published_version(*, slug: str) -> tuple[uuid.UUID, CompiledDefinition] | None:
+    """The newest published version of ``slug``: its id (what an application pins) and compiled."""
     version_id = (
         DefinitionVersion.objects.filter(definition__slug=slug, status=VersionStatus.PUBLISHED)
         .order_by("-number")
         .values_list("pk", flat=True)
         .first()
     )
-    return None if version_id is None else definition_version_compiled(version_id=version_id)
+    if version_id is None:
+        return None
+    return version_id, definition_version_compiled(version_id=version_id)
 
 
 def definition_version_compiled(*, version_id: uuid.UUID | str) -> CompiledDefinition:

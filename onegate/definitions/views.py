@@ -1,6 +1,7 @@
 """The service designer's pages for service owners: their agencies' services, a definition and its
 versions, editing the draft (a plain textarea; problems shown in place, with their lines), the
-rules tests, the structural preview in each language, export, and a new service from a file.
+rules tests, the preview (the runner's own pages, one at a time) in each language, export, and a
+new service from a file.
 
 Every page needs ``catalogue.edit_service`` in some agency (``staff_required``) and then finds
 the definition only among the person's agencies (``selectors.definition_for_designer``), so
@@ -16,7 +17,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -32,8 +36,14 @@ from onegate.definitions.language import (
     definition_compile,
     rules_tests_run,
 )
+from onegate.definitions.language.model import Page
 from onegate.definitions.models import Definition, DefinitionVersion
-from onegate.definitions.preview import definition_preview
+from onegate.definitions.preview import (
+    definition_preview,
+    preview_compiled,
+    preview_facts,
+    preview_page,
+)
 from onegate.definitions.selectors import (
     definition_current_version,
     definition_draft,
@@ -47,6 +57,7 @@ from onegate.definitions.selectors import (
 )
 from onegate.definitions.services import definition_draft_save
 from onegate.identity.permissions import StaffPermission, staff_can, staff_required
+from onegate.runner.fields import page_form
 
 EDIT, PUBLISH = StaffPermission.EDIT_SERVICE, StaffPermission.PUBLISH_DEFINITION
 
@@ -255,7 +266,9 @@ def rules_tests(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
 @require_safe
 @staff_required(EDIT)
 def preview(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
-    """Every page of a version, structurally, in the language asked for (``?lang=th``)."""
+    """One page of a version as a person meets it (``?page=<id>``, the first by default), in the
+    language asked for (``?lang=th``), with sample registry facts; never submittable. Beside it,
+    every page to move between and what decides the page's fields."""
     definition = designer_definition(request, slug)
     version = version_of(definition, ref)
     language = request.GET.get("lang", "")
@@ -274,11 +287,51 @@ def preview(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
         compiled = compiled_of(version)
     except DefinitionInvalid as invalid:
         context["problems"] = invalid.problems
-    else:
-        context["model"] = compiled.model
-        context["title"] = pick(compiled.model.title)  # this version's, not the catalogue's
-        context["pages"] = definition_preview(compiled.model, language)
+        return render(request, "definitions/designer/preview.html", context)
+    shown = preview_page(compiled.model, request.GET.get("page"))
+    if shown is None:
+        raise Http404("no such page in this version")
+    pages = definition_preview(compiled.model, language)
+    context.update(
+        model=compiled.model,
+        title=pick(compiled.model.title),  # this version's, not the catalogue's
+        pages=pages,
+        page=next(page for page in pages if page.id == shown.id),
+        drawn=_page_drawn(request, compiled, shown, language),
+    )
     return render(request, "definitions/designer/preview.html", context)
+
+
+def _page_drawn(
+    request: HttpRequest, compiled: CompiledDefinition, page: Page, language: str
+) -> str:
+    """The page as the runner draws it, wholly in ``language`` (its buttons and messages too),
+    shown whatever the answers on other pages would be (``preview_compiled``).
+
+    The designer reaches into the runner here, against the usual flow, on purpose: the preview
+    must be the runner's own rendering, not a second one that could drift from it.
+    """
+    compiled = preview_compiled(compiled, page)
+    page = next(shown for shown in compiled.model.pages if shown.id == page.id)
+    with translation.override(language):
+        form = page_form(
+            compiled=compiled,
+            page=page,
+            application=None,
+            language=language,
+            preview_facts=preview_facts(compiled.model),
+        )
+        return mark_safe(  # noqa: S308 (a template's output, escaped by Jinja2 as it was made)
+            render_to_string(
+                "runner/preview_page.html",
+                {
+                    "form": form,
+                    "title": pick(page.title, language),
+                    "service_title": pick(compiled.model.title, language),
+                },
+                request=request,
+            )
+        )
 
 
 @never_cache

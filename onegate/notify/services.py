@@ -8,6 +8,7 @@ their delivery in the same transaction (``tasks.delivery_enqueue``).
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import uuid
 from collections.abc import Mapping
@@ -75,6 +76,7 @@ def message_send(
     language: str | None = None,
     actor: Any = None,
     reference: str = "",
+    template: MessageTemplate | None = None,
 ) -> list[Message]:
     """Write ``event``'s message for each recipient and channel into the outbox; return them.
 
@@ -84,10 +86,16 @@ def message_send(
     delivered at commit). Context values are texts, or ``{"en": …, "th": …}`` maps for values
     that depend on the language. With ``reference``, (event, channel, recipient, reference) is
     written once: calling again returns the first messages.
+
+    ``template`` is text a caller carries as data (a service definition's own messages) instead
+    of the template registered for ``event``; ``event`` still names the messages in the outbox.
     """
     if to_user is None and not about_person_id and not (to_email or "").strip():
         raise ValueError("message_send needs a recipient")
-    template = message_template_get(event)
+    if template is None:
+        template = message_template_get(event)
+    elif template.event != event:
+        template = dataclasses.replace(template, event=event)
     routes = routes_for(
         template,
         to_user=to_user,

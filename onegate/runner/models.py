@@ -30,7 +30,10 @@ class Application(TimestampedModel):
     """One person's application to one service, for themselves or for the people they act for."""
 
     status = models.CharField(
-        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+        _("status"),
+        max_length=20,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
     )
     service_slug = models.SlugField(_("service"), max_length=80)
     agency_slug = models.SlugField(_("agency"), max_length=80)

@@ -25,6 +25,7 @@ from .model import (
 )
 from .problems import DefinitionInvalid, Problem
 from .source import MAX_SOURCE_CHARS
+from .validate import date_bounds, field_validate
 from .visibility import (
     Visibility,
     answers_visible,
@@ -49,6 +50,7 @@ __all__ = [
     "ServiceDefinition",
     "Visibility",
     "answers_visible",
+    "date_bounds",
     "decision_evaluate",
     "definition_check",
     "definition_compile",
@@ -56,6 +58,7 @@ __all__ = [
     "definition_dump",
     "definition_json_schema",
     "eligibility_evaluate",
+    "field_validate",
     "field_visible",
     "page_visible",
     "rules_evaluate",

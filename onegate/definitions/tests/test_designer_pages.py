@@ -15,6 +15,7 @@ from onegate.audit.models import AuditEvent
 from onegate.catalogue.models import Service
 from onegate.catalogue.tests.factories import AgencyFactory, ServiceFactory
 from onegate.definitions.constants import MAX_SOURCE_CHARS, VersionStatus
+from onegate.definitions.demo import DEMO_SERVICES_DIR
 from onegate.definitions.language import compiler
 from onegate.definitions.models import DefinitionVersion
 from onegate.definitions.services import definition_draft_save, definition_publish
@@ -282,7 +283,8 @@ def test_the_preview_shows_rules_as_code(owner_client, owner):
     )
     definition_draft_save(actor=owner, source=FISHING.replace(checked, rules + checked, 1))
 
-    page = owner_client.get(url("preview", slug=SLUG, ref="draft")).content.decode()
+    page = owner_client.get(url("preview", slug=SLUG, ref="draft"), {"page": "boat_details"})
+    page = page.content.decode()
 
     assert "<code>answers.boat</code>" in page
     assert "<code>answers.engine != &#39;motor&#39; || answers.days &lt; 3</code><br>" in page
@@ -333,11 +335,59 @@ def test_a_draft_that_does_not_compile_still_shows_its_line_differences(owner, o
 def test_the_preview_shows_every_page_in_each_language(owner_client, two_versions):
     english = owner_client.get(url("preview", slug=SLUG, ref="1")).content.decode()
     thai = owner_client.get(url("preview", slug=SLUG, ref="1"), {"lang": "th"}).content.decode()
+    boat = owner_client.get(
+        url("preview", slug=SLUG, ref="1"), {"lang": "th", "page": "boat_details"}
+    )
+    # every page is listed (hidden ones with what shows them); one page is drawn at a time
     assert "Your trip" in english and "Your boat" in english and "answers.boat" in english
-    assert "การเดินทางของคุณ" in thai and "ไม้พาย" in thai and "Your trip" not in thai
+    assert "การเดินทางของคุณ" in thai and "Your trip" not in thai and "ไม้พาย" not in thai
+    assert "ไม้พาย" in boat.content.decode()
     # the Thai preview on an English page: marked as Thai, and Thai is the language shown as chosen
-    assert '<h2 class="govuk-heading-m" id="page-trip" lang="th">การเดินทางของคุณ</h2>' in thai
+    assert 'id="page-trip" lang="th">การเดินทางของคุณ</h2>' in thai
     assert '<strong lang="th">ไทย</strong>' in thai and '<strong lang="en">' not in thai
+
+
+def drawn(page: str) -> str:
+    """The previewed page itself, as the runner draws it."""
+    return page[page.index("govuk-summary-card__content") : page.index("</section>")]
+
+
+def test_the_preview_draws_the_page_as_the_runner_does_and_cannot_send(owner_client, two_versions):
+    page = owner_client.get(url("preview", slug=SLUG, ref="1")).content.decode()
+
+    shown = drawn(page)
+    assert 'name="days"' in shown and 'inputmode="numeric"' in shown  # the runner's inputs
+    assert 'name="boat" type="radio" value="yes"' in shown
+    assert "<form" not in shown and "disabled" in shown  # nothing to send
+    assert "This is a preview. Nothing entered here is saved or sent" in page
+    assert 'href="?lang=en&amp;page=boat_details"' in page  # the other pages, by plain links
+    assert 'aria-current="page">Your trip</strong>' in page
+
+
+def test_the_preview_in_thai_is_wholly_thai(owner_client, two_versions):
+    page = owner_client.get(url("preview", slug=SLUG, ref="1"), {"lang": "th"}).content.decode()
+
+    shown = drawn(page)
+    assert "คุณจะตกปลากี่วัน" in shown and "How many days" not in shown
+    assert "Continue" not in shown and "Yes" not in shown  # the runner's own words too
+
+
+def test_a_page_not_in_the_version_is_not_found(owner_client, two_versions):
+    answer = owner_client.get(url("preview", slug=SLUG, ref="1"), {"page": "no_such_page"})
+    assert answer.status_code == 404
+
+
+def test_the_preview_fills_in_sample_register_details(client):
+    owner = service_owner("owner@health.test", agency="health")
+    client.force_login(owner)
+    source = (DEMO_SERVICES_DIR / "child-health-card.yaml").read_text(encoding="utf-8")
+    definition_draft_save(actor=owner, source=source)
+
+    page = client.get(url("preview", slug="child-health-card", ref="draft")).content.decode()
+
+    shown = drawn(page)
+    assert "สมชาย" in shown and "17 May 1990" in shown  # samples of the name and the birthday
+    assert "<input" not in shown  # prefilled: shown, never asked
 
 
 def test_export_downloads_the_file_of_a_version(owner_client, two_versions):

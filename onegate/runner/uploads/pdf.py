@@ -1,0 +1,236 @@
+"""PDFs people upload: a real document of pages, with nothing in it that runs, opens or unpacks.
+
+A PDF is kept byte for byte (rewriting it would break a digital signature on a certificate), so
+it is refused rather than cleaned when it carries anything active. ``pdf_check`` refuses:
+
+* a file pypdf cannot read as a PDF, or with no pages ("damaged");
+* an encrypted file ("encrypted": even one that opens without a password, since its streams
+  cannot be checked and a case worker's tools may not open it);
+* more than ``constants.MAX_PDF_PAGES`` pages ("too_many_pages");
+* a stream that inflates past ``STREAM_MAX_INFLATED`` bytes, or all of them past
+  ``FILE_MAX_INFLATED`` (a "deflate bomb"), or more objects than ``MAX_NODES`` to look through
+  ("unpacks_too_large");
+* active content ("active_content"): any of the PDF names in ``ACTIVE_NAMES`` (JavaScript, an
+  action run on opening or on an event, launching a program, an embedded or attached file, rich
+  media, an XFA form, a form that submits or imports data). An ``/OpenAction`` that only opens at
+  a page is fine; one that runs JavaScript names ``/JavaScript`` or ``/JS`` and is refused.
+
+Where active names are looked for, and why in two ways:
+
+1. The raw bytes, outside the streams' data, with ``#xx`` escapes in names decoded
+   (``/J#61vaScript`` is ``/JavaScript``), and inside every object stream (``/Type /ObjStm``,
+   where PDF 1.5 files keep their dictionaries compressed) after inflating it ourselves. This
+   sees objects the cross-reference table does not list, which a viewer that rebuilds a broken
+   table would still find and run.
+2. pypdf's parsed objects: every object in the cross-reference table and in its object streams
+   (pypdf decompresses those itself, under the limits set in ``PYPDF_LIMITS``), each dictionary's
+   keys and every name value, nested arrays and dictionaries included.
+
+Not looked into: page content streams, fonts and images (their names are drawing resources, and
+nothing in them can run), and the literal strings of text. Our own inflating reads only
+``/FlateDecode`` data (the filter PDFs use for nearly all compressed data); pypdf's limits cap
+the other filters. A stream whose data has no ``endstream`` hides the bytes up to the next one
+from the raw scan; the parsed scan still sees those objects.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+import pypdf
+from pypdf.errors import LimitReachedError, PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+from onegate.runner.constants import MAX_PDF_PAGES
+from onegate.runner.uploads.sniff import FileProblem
+
+# The names of active content, without their slash.
+ACTIVE_NAMES = frozenset(
+    {
+        "JavaScript",  # a JavaScript action, or the document's JavaScript name tree
+        "JS",  # the script of an action
+        "AA",  # additional actions: run on opening a page, on a field's events, on closing
+        "Launch",  # start a program or open another file
+        "EmbeddedFile",  # a file inside the PDF
+        "EmbeddedFiles",  # the document's list of files inside it
+        "EF",  # a file specification carrying its embedded file (attachment annotations)
+        "RichMedia",  # Flash and other rich media annotations
+        "RichMediaExecute",
+        "XFA",  # an XML Forms Architecture form (scripts, network access)
+        "SubmitForm",  # send form data somewhere
+        "ImportData",  # load form data from a file
+        "GoToE",  # go to an embedded document
+    }
+)
+
+STREAM_MAX_INFLATED = 128 * 1024 * 1024  # one A4 page scanned at 600 dpi in colour is ~100 MiB
+FILE_MAX_INFLATED = 512 * 1024 * 1024
+OBJECT_STREAM_MAX_INFLATED = 16 * 1024 * 1024  # dictionaries only: far smaller in real files
+MAX_NODES = 2_000_000  # dictionary entries, array items and names walked in the parsed objects
+_CHUNK = 1024 * 1024
+
+# pypdf decodes only object and cross-reference streams for us (we never ask for page
+# contents), so its per-stream limits can be tight. Applied per call (a context variable), so
+# other users of pypdf in the process keep pypdf's defaults. No external JBIG2 decoder is ever run.
+PYPDF_LIMITS: dict[str, Any] = {
+    "zlib_maximum_output_length": OBJECT_STREAM_MAX_INFLATED,
+    "lzw_maximum_output_length": OBJECT_STREAM_MAX_INFLATED,
+    "run_length_maximum_output_length": OBJECT_STREAM_MAX_INFLATED,
+    "brotli_maximum_output_length": OBJECT_STREAM_MAX_INFLATED,
+    "jbig2_maximum_output_length": OBJECT_STREAM_MAX_INFLATED,
+    "array_based_stream_maximum_output_length": OBJECT_STREAM_MAX_INFLATED,
+    "stream_decoding_work_maximum_length": 4 * OBJECT_STREAM_MAX_INFLATED,
+    "jbig2dec_binary": None,
+}
+
+# Everything pypdf (and the zlib, struct and codecs under it) may raise on a malformed file.
+_PARSE_ERRORS = (
+    PyPdfError,
+    OSError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    AssertionError,
+    RecursionError,
+    zlib.error,
+    struct.error,
+)
+
+_WHITESPACE = rb"[\x00\t\n\x0c\r ]"
+# A stream's data: after its dictionary's ">>" and the keyword, up to the first "endstream".
+_STREAM = re.compile(rb">>" + _WHITESPACE + rb"*stream(?:\r\n|\n|\r)(.*?)endstream", re.DOTALL)
+# A name: a slash and the regular characters after it (PDF 32000-1, 7.2.2 and 7.3.5).
+_NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)")
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_DICTIONARY_LOOKBACK = 64 * 1024  # how far before "stream" its object's "obj" keyword may be
+
+
+def _names(text: bytes) -> set[str]:
+    """The names written in ``text``, escapes decoded, without their slash."""
+    found = set()
+    for match in _NAME.finditer(text):
+        raw = match.group(1)
+        if b"#" in raw:
+            raw = _NAME_ESCAPE.sub(lambda escape: bytes([int(escape.group(1), 16)]), raw)
+        found.add(raw.decode("latin-1"))
+    return found
+
+
+class _Inflation:
+    """Counts what the file's Flate streams inflate to, refusing past the ceilings."""
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def inflate(self, raw: bytes, *, keep_up_to: int = 0) -> bytes:
+        """Inflate ``raw`` (when it is zlib data) counting every byte; return at most
+        ``keep_up_to`` bytes of the output (the rest is counted, not kept)."""
+        inflater = zlib.decompressobj()
+        kept: list[bytes] = []
+        kept_size = produced = 0
+        pending = raw
+        try:
+            while True:
+                chunk = inflater.decompress(pending, _CHUNK)
+                produced += len(chunk)
+                self.total += len(chunk)
+                if produced > STREAM_MAX_INFLATED or self.total > FILE_MAX_INFLATED:
+                    raise FileProblem("unpacks_too_large")
+                if kept_size < keep_up_to:
+                    kept.append(chunk[: keep_up_to - kept_size])
+                    kept_size += len(kept[-1])
+                pending = inflater.unconsumed_tail
+                if inflater.eof or not (pending or chunk):
+                    break
+        except zlib.error:
+            pass  # not Flate data (a JPEG image, an encrypted or other filter): nothing to count
+        return b"".join(kept)
+
+
+def _raw_scan(data: bytes) -> set[str]:
+    """The names written in the file outside the streams' data and inside its object streams;
+    every stream's inflated size counted on the way (``FileProblem`` past the ceilings)."""
+    inflation = _Inflation()
+    outside: list[bytes] = []
+    names: set[str] = set()
+    position = 0
+    for match in _STREAM.finditer(data):
+        outside.append(data[position : match.start(1)])
+        position = match.end(1)
+        opening = data.rfind(b"obj", max(0, match.start() - _DICTIONARY_LOOKBACK), match.start())
+        is_object_stream = "ObjStm" in _names(data[max(opening, 0) : match.start(1)])
+        keep = OBJECT_STREAM_MAX_INFLATED if is_object_stream else 0
+        inflated = inflation.inflate(match.group(1), keep_up_to=keep)
+        if is_object_stream:
+            names |= _names(inflated)
+    outside.append(data[position:])
+    return names | _names(b"".join(outside))
+
+
+def _objects(reader: pypdf.PdfReader) -> Iterator[IndirectObject]:
+    """Every object the cross-reference table lists, in the file and in its object streams."""
+    for generation, numbers in list(reader.xref.items()):
+        for number in list(numbers):
+            yield IndirectObject(number, generation, reader)
+    for number in list(reader.xref_objStm):
+        yield IndirectObject(number, 0, reader)
+
+
+def _parsed_names(reader: pypdf.PdfReader) -> Iterator[str]:
+    """Every name in the parsed objects (dictionary keys and values, inside arrays too)."""
+    walked = 0
+    for reference in _objects(reader):
+        stack: list[Any] = [reader.get_object(reference)]
+        while stack:
+            item = stack.pop()
+            walked += 1
+            if walked > MAX_NODES:
+                raise FileProblem("unpacks_too_large")
+            if isinstance(item, NameObject):
+                yield str(item)[1:]
+            elif isinstance(item, DictionaryObject):  # a stream's dictionary too, not its data
+                for key, value in item.items():
+                    stack.append(NameObject(key))
+                    if not isinstance(value, IndirectObject):
+                        stack.append(value)
+            elif isinstance(item, ArrayObject):
+                stack.extend(value for value in item if not isinstance(value, IndirectObject))
+
+
+def _opened(data: bytes) -> tuple[pypdf.PdfReader, int]:
+    """The reader and the page count, refusing an unreadable, encrypted or too long PDF."""
+    reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        raise FileProblem("encrypted")
+    pages = len(reader.pages)
+    if pages == 0:
+        raise FileProblem("damaged")
+    if pages > MAX_PDF_PAGES:
+        raise FileProblem("too_many_pages")
+    return reader, pages
+
+
+def pdf_check(data: bytes) -> int:
+    """The number of pages of ``data`` (a sniffed PDF) when it may be kept as it is; else
+    ``FileProblem`` with the reason (see the module's docstring)."""
+    with pypdf.apply_configuration(**PYPDF_LIMITS):
+        try:
+            reader, pages = _opened(data)
+            if ACTIVE_NAMES & _raw_scan(data):
+                raise FileProblem("active_content")
+            if any(name in ACTIVE_NAMES for name in _parsed_names(reader)):
+                raise FileProblem("active_content")
+        except FileProblem:
+            raise
+        except LimitReachedError as limit:
+            raise FileProblem("unpacks_too_large") from limit
+        except _PARSE_ERRORS as error:
+            raise FileProblem("damaged") from error
+    return pages
