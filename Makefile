@@ -14,7 +14,7 @@ PYTEST_WORKERS ?= auto
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint format bench bench-definitions bench-data messages install assets translations-compile chromium clean
+.PHONY: run test lint format bench bench-definitions bench-runner bench-data messages install assets translations-compile chromium clean
 
 ## install: the Python environment from uv.lock and the front-end packages from package-lock.json
 install: $(VENV)/.synced node_modules/.installed
@@ -99,6 +99,10 @@ bench: install assets translations-compile
 ## bench-definitions: compile a 50-page definition, evaluate rules on one core, publish → visible
 bench-definitions: install assets translations-compile
 	$(PY) bench/definitions.py
+
+## bench-runner: question page GET, page POST and submission under wrk on PostgreSQL, with a baseline
+bench-runner: install assets translations-compile
+	$(PY) bench/runner.py
 
 ## bench-data: 1,000,000 generated people on PostgreSQL (kept between runs), registry questions timed
 bench-data: install

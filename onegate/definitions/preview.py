@@ -1,6 +1,7 @@
 """The designer's preview: one page of a definition at a time, drawn by the runner's own page
 renderer (``runner.fields.page_form`` and the ``runner_field`` macro) with sample registry facts,
-in the language chosen, never submittable. Beside it, what a service owner needs to check that
+in the language chosen, never submittable; every field of the page is drawn, those the samples
+would hide marked with their condition. Beside it, what a service owner needs to check that
 a person does not see: each field's type, condition, prefill source and checks
 (``definition_preview``).
 """
@@ -15,11 +16,6 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from onegate.core.languages import pick
-from onegate.definitions.language import (
-    CompiledDefinition,
-    DefinitionInvalid,
-    definition_compile_data,
-)
 from onegate.definitions.language.model import Page, ServiceDefinition
 from onegate.definitions.language.samples import fact_sample
 
@@ -129,30 +125,3 @@ def _as_shown(value: Any) -> Any:
     if isinstance(value, list):
         return [_as_shown(item) for item in value]
     return value
-
-
-def preview_compiled(compiled: CompiledDefinition, page: Page) -> CompiledDefinition:
-    """The definition with ``page`` shown whatever the answers on other pages: its condition,
-    and its fields' conditions that read nothing asked on the page, left out. A preview has no
-    answers, so a page shown only after some answer would otherwise be drawn empty; conditions
-    on the page's own answers stay (the runner reveals those fields under their option)."""
-    plan = compiled.plan
-    own = {one.id for one in page.fields}
-    loose = {
-        one.id
-        for one in page.fields
-        if one.id in plan.field_conditions and not plan.field_conditions[one.id].answers & own
-    }
-    if page.id not in plan.page_conditions and not loose:
-        return compiled
-    data = compiled.model.model_dump(mode="json", exclude_none=True)
-    for shown in data["pages"]:
-        if shown["id"] == page.id:
-            shown.pop("condition", None)
-            for one in shown["fields"]:
-                if one["id"] in loose:
-                    one.pop("condition", None)
-    try:
-        return definition_compile_data(data)
-    except DefinitionInvalid:  # cannot happen for a definition that compiled; draw it as it is
-        return compiled

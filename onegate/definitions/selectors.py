@@ -32,12 +32,14 @@ from onegate.definitions.language import (
     definition_compile,
     rules_tests_run,
 )
+from onegate.definitions.language.model import Applicants
 from onegate.definitions.language.source import source_read
 from onegate.definitions.models import Definition, DefinitionVersion
 from onegate.identity.permissions import StaffPermission, staff_scope
 
 __all__ = [
     "DesignerRow",
+    "PublishedDefinition",
     "definition_cache_clear",
     "definition_current_version",
     "definition_draft",
@@ -48,6 +50,7 @@ __all__ = [
     "definition_version_compiled",
     "definition_versions",
     "definitions_for_designer",
+    "definitions_published",
     "designer_agencies",
 ]
 
@@ -104,6 +107,46 @@ def definition_published_version(*, slug: str) -> tuple[uuid.UUID, CompiledDefin
     if version_id is None:
         return None
     return version_id, definition_version_compiled(version_id=version_id)
+
+
+@dataclass(frozen=True)
+class PublishedDefinition:
+    """A service people can apply to now: the newest published version of its definition."""
+
+    slug: str
+    version_id: uuid.UUID
+    title: dict[str, str]  # {"en": …, "th": …}
+    level: str  # the level of assurance it needs ("low", "substantial", "high")
+    applicants: Applicants  # who may apply: themselves, for children, for a delegator
+    compiled: CompiledDefinition
+
+
+def definitions_published() -> list[PublishedDefinition]:
+    """Every service with a published version, by slug, each as its newest published version
+    (one query; the compiled definitions come from the cache)."""
+    rows = (
+        DefinitionVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        .order_by("definition__slug", "-number")
+        .values_list("definition__slug", "pk")
+    )
+    newest: dict[str, uuid.UUID] = {}
+    for slug, version_id in rows:
+        newest.setdefault(slug, version_id)
+    found = []
+    for slug, version_id in newest.items():
+        compiled = definition_version_compiled(version_id=version_id)
+        model = compiled.model
+        found.append(
+            PublishedDefinition(
+                slug=slug,
+                version_id=version_id,
+                title=dict(model.title),
+                level=model.level_of_assurance.value,
+                applicants=model.applicants,
+                compiled=compiled,
+            )
+        )
+    return found
 
 
 def definition_version_compiled(*, version_id: uuid.UUID | str) -> CompiledDefinition:

@@ -40,7 +40,6 @@ from onegate.definitions.language.model import Page
 from onegate.definitions.models import Definition, DefinitionVersion
 from onegate.definitions.preview import (
     definition_preview,
-    preview_compiled,
     preview_facts,
     preview_page,
 )
@@ -306,13 +305,11 @@ def _page_drawn(
     request: HttpRequest, compiled: CompiledDefinition, page: Page, language: str
 ) -> str:
     """The page as the runner draws it, wholly in ``language`` (its buttons and messages too),
-    shown whatever the answers on other pages would be (``preview_compiled``).
+    every field shown whatever the sample facts say (the runner marks those they would hide).
 
     The designer reaches into the runner here, against the usual flow, on purpose: the preview
     must be the runner's own rendering, not a second one that could drift from it.
     """
-    compiled = preview_compiled(compiled, page)
-    page = next(shown for shown in compiled.model.pages if shown.id == page.id)
     with translation.override(language):
         form = page_form(
             compiled=compiled,

@@ -123,6 +123,8 @@ class ActingOption:
     all_services: bool = True
     service_slugs: tuple[str, ...] = ()
     delegation_ids: tuple[str, ...] = ()
+    # A child's or ward's, from the registry's family answer (None for others: not read)
+    date_of_birth: dt.date | None = None
 
     @property
     def name(self) -> str:
@@ -264,7 +266,11 @@ def _family_option(entry: Mapping[str, Any], today: dt.date) -> ActingOption | N
         until = min(until, last_day) if until else last_day
         relationship = Relationship.CHILD
     return ActingOption(
-        person_id=str(entry["id"]), names=entry["names"], relationship=relationship, until=until
+        person_id=str(entry["id"]),
+        names=entry["names"],
+        relationship=relationship,
+        until=until,
+        date_of_birth=_day(entry["born"]),
     )
 
 

@@ -5,8 +5,9 @@ A definition names the facts it reads under short aliases (``facts: {name: perso
 application for a child) through ``registries.prefill``, with an access context that puts each
 read on that person's access log, and keeps, per alias, the value (``codec`` JSON), the fact's
 name, its registers, how current it is and the agency that keeps it. Pages then show a prefilled
-field's value with where it came from (``prefilled_value``), and rules read the same values
-(``application_inputs``): a prefilled field is never an answer the person could change.
+field's value with where it came from (``prefilled_value``; the page showing it adds where to say
+it is wrong, ``fields.correction_url``), and rules read the same values (``application_inputs``):
+a prefilled field is never an answer the person could change.
 """
 
 from __future__ import annotations
@@ -110,24 +111,35 @@ def _walk(value: Any, path: list[str]) -> Any:
     return value
 
 
+def _entry_of(application: Application, alias: str, person_id: str) -> dict[str, Any] | None:
+    found = ((application.facts or {}).get(str(person_id)) or {}).get(alias)
+    return found if isinstance(found, dict) else None
+
+
+def _prefilled_only(application: Application, field: Any, person_id: str) -> Any:
+    """The value alone (what rules read): no source, no link."""
+    alias, *path = field.prefill.split(".")
+    entry = _entry_of(application, alias, person_id)
+    return None if entry is None else _walk(value_decode(entry.get("value")), path)
+
+
 def prefilled_value(application: Application, field: Any, person_id: str) -> FactShown | None:
     """The value a field with ``prefill: alias.path`` shows for the person, with its source;
     None for a field that is not prefilled."""
     if not getattr(field, "prefill", None):
         return None
-    alias, *path = field.prefill.split(".")
-    entry = ((application.facts or {}).get(str(person_id)) or {}).get(alias)
+    entry = _entry_of(application, field.prefill.split(".")[0], person_id)
     if entry is None:
         return FactShown(value=None, register="", as_of=None, agency="", correction_url="")
     registers = entry.get("registers") or ["population"]
     as_of = entry.get("as_of")
     return FactShown(
-        value=_walk(value_decode(entry.get("value")), path),
+        value=_prefilled_only(application, field, person_id),
         register=str(REGISTER_NAMES.get(registers[0], "")),
         as_of=dt.datetime.fromisoformat(as_of) if as_of else None,
         agency=str(entry.get("agency") or ""),
-        # The registries module has correction requests (``correction_request_open``) but no
-        # page to make one yet: the link is left out until it has.
+        # Where to come back to after saying it is wrong depends on the page showing it:
+        # that page fills it in (``fields.correction_url``).
         correction_url="",
     )
 
@@ -161,8 +173,7 @@ def application_inputs(
     given = application.answers if answers is None else answers
     values = answers_from_json(compiled, given or {})
     for field in _prefilled_fields(compiled):
-        shown = prefilled_value(application, field, who)
-        values[field.id] = shown.value if shown else None
+        values[field.id] = _prefilled_only(application, field, who)
     return RuleInputs(
         answers=values, facts=facts_of(application, who), applicant=rules_applicant(application)
     )

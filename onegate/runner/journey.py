@@ -1,7 +1,10 @@
 """The way through an application: which pages are asked, in what order, and what is checked.
 
-Given a compiled definition and an application's rule inputs, ``journey_plan`` says which pages
-are shown now and, of those, which are *screens* (pages the person answers one at a time):
+Given a compiled definition and what is shown (``journey_plan`` for rule inputs, ``journey_of``
+for a stored application, where a page or field shown for any one of its people is shown), the
+journey says which pages are shown now and, of those, which are *screens* (pages the person
+answers one at a time). This is the one definition of a screen; the pages and the services
+(``services.submission``) both use it:
 
 * a page whose every visible field is prefilled from a registry is not a screen: its facts are
   shown on "check your answers", with where they come from;
@@ -30,6 +33,7 @@ from onegate.definitions.language import (
     CompiledDefinition,
     EligibilityResult,
     RuleInputs,
+    Visibility,
     eligibility_evaluate,
     visibility_evaluate,
 )
@@ -47,8 +51,10 @@ __all__ = [
     "CheckSection",
     "Journey",
     "answer_lines",
+    "application_visibility",
     "check_sections",
     "eligibility_of_subjects",
+    "journey_from_visibility",
     "journey_of",
     "journey_plan",
     "screens",
@@ -108,8 +114,13 @@ class Journey:
 
 
 def journey_plan(compiled: CompiledDefinition, inputs: RuleInputs) -> Journey:
-    """The journey for these rule inputs (answers given so far, the first subject's facts)."""
-    visibility = visibility_evaluate(compiled, inputs)
+    """The journey for these rule inputs (answers given so far, one person's facts)."""
+    return journey_from_visibility(compiled, visibility_evaluate(compiled, inputs))
+
+
+def journey_from_visibility(compiled: CompiledDefinition, visibility: Visibility) -> Journey:
+    """The journey through the pages and fields ``visibility`` shows: which are screens, and
+    which are met on "check your answers" instead (facts only; a last page of declarations)."""
     shown = [page for page in compiled.model.pages if page.id in visibility.pages]
     pages, screens, facts_pages = [], [], []
     declaration_page = None
@@ -135,11 +146,33 @@ def journey_plan(compiled: CompiledDefinition, inputs: RuleInputs) -> Journey:
     )
 
 
-def journey_of(application: Application, compiled: CompiledDefinition) -> Journey:
-    """The journey of a stored application (its answers and first subject's facts)."""
+def application_visibility(
+    application: Application,
+    compiled: CompiledDefinition,
+    *,
+    answers: Mapping[str, Any] | None = None,
+) -> Visibility:
+    """The pages and fields shown for a stored application: those shown for any one of the
+    people it is for (a question shown for one child is asked once, for all of them).
+    ``answers`` (JSON) stand in for the stored ones: answers about to be saved."""
     from onegate.runner.facts import application_inputs
 
-    return journey_plan(compiled, application_inputs(application, compiled=compiled))
+    given = None if answers is None else dict(answers)
+    pages: set[str] = set()
+    fields: set[str] = set()
+    for subject in application.subjects or [{"person_id": ""}]:
+        inputs = application_inputs(
+            application, person_id=str(subject["person_id"]), answers=given, compiled=compiled
+        )
+        seen = visibility_evaluate(compiled, inputs)
+        pages |= seen.pages
+        fields |= seen.fields
+    return Visibility(frozenset(pages), frozenset(fields))
+
+
+def journey_of(application: Application, compiled: CompiledDefinition) -> Journey:
+    """The journey of a stored application (its answers, and the facts of everyone on it)."""
+    return journey_from_visibility(compiled, application_visibility(application, compiled))
 
 
 def chooses_whom(compiled: CompiledDefinition) -> bool:
@@ -363,7 +396,7 @@ _SHOWN: dict[str, Callable[[Any, str], list[str]]] = {
     "money": lambda value, language: [f"฿{_money(value, language)}"],
     "thai_id": lambda value, language: [_thai_id(str(value))],
     "long_text": _text_lines,
-    "address": lambda value, language: _address_lines(value),
+    "address": lambda value, language: _address_lines(value, language),
     "file": _file_lines,
 }
 
@@ -403,33 +436,13 @@ def _thai_id(digits: str) -> str:
     return f"{digits[0]}-{digits[1:5]}-{digits[5:10]}-{digits[10:12]}-{digits[12]}"
 
 
-ADDRESS_PARTS = (
-    "house_number",
-    "village",
-    "moo",
-    "soi",
-    "road",
-    "sub_district",
-    "district",
-    "province",
-    "postcode",
-)
+def _address_lines(value: Any, language: str) -> list[str]:
+    """An address as the house register writes it (abroad: its lines, then the country's name),
+    in the page's language: as the question pages show a prefilled one."""
+    # Imported when needed: the fields package uses this module as well.
+    from onegate.runner.fields import address_answer_lines
 
-
-def _address_lines(value: Any) -> list[str]:
-    if not isinstance(value, Mapping):
-        return [str(value)]
-    if value.get("lines"):
-        lines = [str(line) for line in value["lines"] if line]
-        return lines + ([str(value["country"])] if value.get("country") else [])
-    lines = []
-    for part in ADDRESS_PARTS:
-        text = value.get(part)
-        if isinstance(text, Mapping):
-            text = pick(text)
-        if text:
-            lines.append(_("Moo %(moo)s") % {"moo": text} if part == "moo" else str(text))
-    return lines or [_("Not answered")]
+    return address_answer_lines(value, language) or [_("Not answered")]
 
 
 def _name_of(value: Mapping[str, Any], language: str) -> str:

@@ -17,8 +17,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from onegate.core.languages import SUPPORTED, format_date, pick
-from onegate.definitions.language import NOTIFICATION_PLACEHOLDERS, CompiledDefinition
-from onegate.definitions.language.functions import add_working_days
+from onegate.definitions.language import (
+    NOTIFICATION_PLACEHOLDERS,
+    CompiledDefinition,
+    add_working_days,
+)
 from onegate.definitions.language.model import NotificationEvent
 from onegate.notify.models import Message
 from onegate.notify.services import message_send

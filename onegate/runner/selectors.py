@@ -22,13 +22,8 @@ from django.utils import timezone
 
 from onegate.audit.constants import RunnerAction
 from onegate.audit.services import audit_record
-from onegate.definitions.constants import VersionStatus
 from onegate.definitions.language import CompiledDefinition
-from onegate.definitions.models import DefinitionVersion
-from onegate.definitions.selectors import (
-    definition_published_version,
-    definition_version_compiled,
-)
+from onegate.definitions.selectors import definition_version_compiled, definitions_published
 from onegate.identity.models import ServiceCentre
 from onegate.identity.permissions import StaffPermission, staff_can, staff_centre_scope
 from onegate.identity.selectors import person_id_for
@@ -197,19 +192,7 @@ def assisted_person_find(
 def assisted_services() -> list[tuple[str, CompiledDefinition]]:
     """The published services a person can apply to for themselves (slug, definition), the
     ones an officer may start with them at the counter."""
-    # The definitions module has no list of published services for other modules yet: the
-    # slugs of published versions are read here, each definition through its selector.
-    slugs = (
-        DefinitionVersion.objects.filter(status=VersionStatus.PUBLISHED)
-        .values_list("definition__slug", flat=True)
-        .distinct()
-    )
-    found = []
-    for slug in sorted(set(slugs)):
-        published = definition_published_version(slug=slug)
-        if published is not None and published[1].model.applicants.self:
-            found.append((slug, published[1]))
-    return found
+    return [(one.slug, one.compiled) for one in definitions_published() if one.applicants.self]
 
 
 def applications_assisted_today(*, staff: Any) -> list[Application]:

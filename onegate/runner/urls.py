@@ -8,18 +8,30 @@ prefixes share one namespace.
 
 from django.urls import include, path
 
-from onegate.runner import urls_assisted, views, views_files
+from onegate.runner import (
+    urls_assisted,
+    views,
+    views_applications,
+    views_corrections,
+    views_files,
+    views_start,
+)
 
 app_name = "runner"
 
 apply_patterns = [
-    path("new/<slug:service_slug>/", views.start, name="start"),
+    path("new/<slug:service_slug>/", views_start.start, name="start"),
     path("<uuid:application_id>/page/<slug:page_id>/", views.page, name="page"),
     path("<uuid:application_id>/check-answers/", views.check, name="check"),
     path("<uuid:application_id>/sent/", views.sent, name="sent"),
     path("<uuid:application_id>/cannot-apply/", views.cannot_apply, name="cannot_apply"),
     path("<uuid:application_id>/saved/", views.saved, name="saved"),
     path("<uuid:application_id>/delete/", views.delete, name="delete"),
+    path(
+        "<uuid:application_id>/wrong/<slug:alias>/",
+        views_corrections.correction,
+        name="correction",
+    ),
     path(
         "<uuid:application_id>/files/<uuid:upload_id>/",
         views_files.file_download,
@@ -29,6 +41,6 @@ apply_patterns = [
 
 urlpatterns = [
     path("apply/", include(apply_patterns)),
-    path("account/applications/", views.applications, name="applications"),
+    path("account/applications/", views_applications.applications, name="applications"),
     path("service-centre/assist/", include(urls_assisted.urlpatterns)),
 ]

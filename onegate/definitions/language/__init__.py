@@ -16,6 +16,7 @@ from .evaluate import (
 )
 from .evaluation import RuleInputs
 from .examples import ExampleResult, definition_check, rules_tests_run
+from .functions import add_working_days, age_on
 from .model import (
     FIELD_TYPES,
     NOTIFICATION_PLACEHOLDERS,
@@ -49,6 +50,8 @@ __all__ = [
     "RulesResult",
     "ServiceDefinition",
     "Visibility",
+    "add_working_days",
+    "age_on",
     "answers_visible",
     "date_bounds",
     "decision_evaluate",

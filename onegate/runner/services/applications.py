@@ -20,8 +20,7 @@ from django.utils import timezone
 from onegate.audit.constants import RunnerAction
 from onegate.audit.services import audit_record
 from onegate.core.languages import pick
-from onegate.definitions.language import CompiledDefinition
-from onegate.definitions.language.functions import age_on
+from onegate.definitions.language import CompiledDefinition, age_on
 from onegate.definitions.selectors import definition_published_version
 from onegate.identity.acting import ActingOption, Relationship, acting_option
 from onegate.identity.models import ServiceCentre

@@ -21,7 +21,7 @@ from django.utils.translation import gettext, gettext_lazy
 from onegate.audit.constants import RunnerAction
 from onegate.audit.services import audit_record
 from onegate.core.languages import pick
-from onegate.definitions.language import CompiledDefinition, Visibility, visibility_evaluate
+from onegate.definitions.language import CompiledDefinition, Visibility
 from onegate.definitions.language.model import Page
 from onegate.identity.acting import Relationship, acting_access, acting_option
 from onegate.identity.models import ServiceCentre
@@ -29,7 +29,8 @@ from onegate.identity.selectors_acting import account_of
 from onegate.registries.adapters import AccessContext
 from onegate.registries.staff import staff_access
 from onegate.runner.constants import FACTS_FRESH_HOURS
-from onegate.runner.facts import application_inputs, facts_read
+from onegate.runner.facts import facts_read
+from onegate.runner.journey import application_visibility
 from onegate.runner.models import Application, uploads_storage
 from onegate.runner.selectors import (
     SUBJECT_TYPE,
@@ -151,23 +152,6 @@ def _locked_draft(actor: Any, application: Application) -> Application:
     return locked
 
 
-def _visibility(
-    application: Application, compiled: CompiledDefinition, answers: dict[str, Any]
-) -> Visibility:
-    """The pages and fields shown to anyone the application is for (a field shown for one
-    child is asked once, for all of them)."""
-    pages: set[str] = set()
-    fields: set[str] = set()
-    for subject in application.subjects or [{"person_id": ""}]:
-        inputs = application_inputs(
-            application, person_id=subject["person_id"], answers=answers, compiled=compiled
-        )
-        seen = visibility_evaluate(compiled, inputs)
-        pages |= seen.pages
-        fields |= seen.fields
-    return Visibility(frozenset(pages), frozenset(fields))
-
-
 def _visible_only(answers: dict[str, Any], visibility: Visibility) -> dict[str, Any]:
     return {key: value for key, value in answers.items() if key in visibility.fields}
 
@@ -202,7 +186,8 @@ def application_page_save(
         asked = {field.id for field in page.fields if not field.prefill}
         stored = {key: value for key, value in locked.answers.items() if key not in on_page}
         stored.update({key: value for key, value in answers.items() if key in asked})
-        locked.answers = _visible_only(stored, _visibility(locked, compiled, stored))
+        shown = application_visibility(locked, compiled, answers=stored)
+        locked.answers = _visible_only(stored, shown)
         done = [p for p in locked.pages_done if p != page_id]
         locked.pages_done = [*done, page_id] if complete else done
         locked.resume_page = resume_page[:63]

@@ -28,12 +28,13 @@ from onegate.definitions.language import (
     Visibility,
     eligibility_evaluate,
 )
-from onegate.definitions.language.model import DeclarationField, GroupField, Page
+from onegate.definitions.language.model import DeclarationField, GroupField
 from onegate.definitions.models import DefinitionVersion
 from onegate.identity.acting import acting_option
 from onegate.identity.permissions import StaffPermission, staff_can
 from onegate.runner.constants import ApplicationStatus
 from onegate.runner.facts import application_inputs
+from onegate.runner.journey import application_visibility, journey_from_visibility
 from onegate.runner.models import Application
 from onegate.runner.notifications import submitted_message
 from onegate.runner.references import reference_new
@@ -49,7 +50,6 @@ from onegate.runner.services.drafts import (
     ApplicationRefused,
     _on_behalf_of,
     _refuse,
-    _visibility,
     _visible_only,
 )
 from onegate.runner.tasks import application_submitted_announce
@@ -67,27 +67,11 @@ def _present(field: Any, value: Any) -> bool:
     return value not in (None, "", [], {})
 
 
-def _screen_pages(compiled: CompiledDefinition, visibility: Visibility) -> list[Page]:
-    """The visible pages asked as a screen: not those whose visible fields are all prefilled,
-    nor a last page of declarations only (asked on "check your answers")."""
-    pages = [page for page in compiled.model.pages if page.id in visibility.pages]
-    screens = []
-    for index, page in enumerate(pages):
-        shown = [f for f in page.fields if f.id in visibility.fields]
-        asked = [f for f in shown if not f.prefill]
-        if not asked:
-            continue
-        if index == len(pages) - 1 and all(isinstance(f, DeclarationField) for f in asked):
-            continue
-        screens.append(page)
-    return screens
-
-
 def _first_incomplete(
     application: Application, compiled: CompiledDefinition, visibility: Visibility
 ) -> str | None:
     """The first visible page with a required answer missing, or a screen not yet finished."""
-    screens = {page.id for page in _screen_pages(compiled, visibility)}
+    screens = set(journey_from_visibility(compiled, visibility).screen_ids)
     for page in compiled.model.pages:
         if page.id not in visibility.pages:
             continue
@@ -239,7 +223,7 @@ def application_submit(
             raise _refuse("not_allowed")
         compiled = application_compiled(locked)
         _declarations_merge(locked, compiled, declarations)
-        visibility = _visibility(locked, compiled, locked.answers)
+        visibility = application_visibility(locked, compiled)
         missing = _first_incomplete(locked, compiled, visibility)
         if missing is not None:
             raise _refuse("incomplete", page_id=missing)

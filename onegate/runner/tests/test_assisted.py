@@ -35,6 +35,7 @@ from onegate.runner.services import (
 from onegate.runner.tests.test_services import (
     LICENCE,
     actions,
+    publish_edited,
     published,  # noqa: F401  (fixture)
 )
 
@@ -315,3 +316,38 @@ def test_the_officer_fills_it_in_and_sends_it_and_the_person_is_told(desk: Clien
     assert submitted.on_behalf_of_id == str(account.pk)
     told = Message.objects.filter(user=account, channel=Channel.INBOX)
     assert [m.reference for m in told] == [sent.reference]
+
+
+HELPING = "You are helping Boonmee Srisuk (identity checked with their Thai national ID card)"
+
+
+def test_every_page_tells_the_officer_whom_they_are_helping(desk: Client, person):
+    account = link_account(make_account("boonmee@example.test"), person)
+    _found(desk, person)
+    _checked(desk)
+    started = desk.post(SERVICE, {"service": LICENCE})
+    application = Application.objects.get()
+    pages = [
+        started["Location"],
+        reverse("runner:saved", kwargs={"application_id": application.pk}),
+        reverse("runner:delete", kwargs={"application_id": application.pk}),
+    ]
+
+    for path in pages:
+        assert HELPING in desk.get(path).text, path
+
+    # the person, on their own account, is not told they are being helped
+    own = Client()
+    own.force_login(account)
+    assert "You are helping" not in own.get(started["Location"]).text
+
+
+def test_the_services_offered_are_the_newest_published_versions(desk: Client, person):
+    publish_edited(LICENCE, "en: Renew your driving licence", "en: Renew a driving licence")
+    _found(desk, person)
+    _checked(desk)
+
+    choices = desk.get(SERVICE).text
+
+    assert "Renew a driving licence" in choices
+    assert "Renew your driving licence" not in choices

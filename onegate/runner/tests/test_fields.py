@@ -10,19 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 import pathlib
+import re
 from typing import Any, cast
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
 from django.template import engines
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from onegate.definitions.demo import DEMO_SERVICES_DIR
 from onegate.definitions.language import CompiledDefinition, definition_compile
-from onegate.identity.tests.acting_fixtures import make_household
-from onegate.runner.fields import PageForm, Widget, page_form
+from onegate.identity.tests.acting_fixtures import make_household, strong_session
+from onegate.runner.fields import (
+    PageForm,
+    Widget,
+    address_answer_lines,
+    address_country_name,
+    page_form,
+)
 from onegate.runner.models import Application, Upload
 from onegate.runner.services import application_page_save
 from onegate.runner.tests.test_services import (
@@ -634,7 +642,7 @@ def test_a_declaration_must_be_ticked(compiled) -> None:
 
 
 def test_a_simple_condition_on_an_option_is_revealed_under_it(compiled) -> None:
-    form = shown(compiled, "choices")
+    form = shown(compiled, "choices", application=draft())
 
     top = [each.name for each in form.widgets]
     assert top == ["colour", "size", "extras", "pets", "red_pets"]
@@ -1208,3 +1216,220 @@ def test_a_file_listed_on_the_page_must_be_this_applications() -> None:
 
     assert "medical_certificate" not in form.answers
     assert widget(form, "medical_certificate").files == []
+
+
+# --- one question, one heading ---------------------------------------------------------------
+
+
+def test_a_page_of_one_question_has_it_as_its_heading(compiled) -> None:
+    one = {page: shown(compiled, page).heading for page in ("declare", "people", "files")}
+    several = {page: shown(compiled, page).heading for page in ("about", "choices", "contact")}
+
+    assert {page: w.name if w else None for page, w in one.items()} == {
+        "declare": "agree",
+        "people": "who",
+        "files": "proof",
+    }
+    assert set(several.values()) == {None}
+    # several questions under one title: the page title stays the heading
+    assert shown(compiled, "group").heading is None  # a group of items
+    places = page_of(compiled, "places")
+    only_address = places.model_copy(update={"fields": places.fields[:1]})
+    assert (
+        page_form(compiled=compiled, page=only_address, application=None, language="en").heading
+        is None
+    )
+
+
+H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
+PAGE_OF_ONE = (
+    '{% from "runner/_fields.html" import runner_field %}'
+    "{% for widget in form.widgets %}"
+    "{{ runner_field(widget, heading=widget is sameas form.heading) }}{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("page_id", ["declare", "people", "files", "dates"])
+def test_the_heading_question_is_the_pages_only_h1(compiled, page_id) -> None:
+    environment = cast(Any, engines["jinja2"]).env
+    form = shown(compiled, page_id)
+
+    html = environment.from_string(PAGE_OF_ONE).render(form=form)
+
+    headings = [re.sub(r"<[^>]+>", "", inner).strip() for inner in H1.findall(html)]
+    assert headings == ([form.heading.label] if form.heading else [])
+
+
+@pytest.mark.usefixtures("published")
+def test_a_one_question_screen_is_headed_by_its_question(client) -> None:
+    household = make_household()
+    application = start_for(household.parent_user, household.child)
+    client = strong_session(client, household.parent_user)
+
+    html = client.get(_page_url(application, "health_centre")).content.decode()
+
+    question = "Which health centre should your child be registered with?"
+    [heading] = H1.findall(html)
+    assert heading.strip() == question
+    assert "govuk-fieldset__legend--l" in html
+    assert "Where your child will be seen" not in html  # the page title is not said twice
+    assert f"<title>{question} \N{EN DASH} " in html
+    several = client.get(_page_url(application, "health_needs")).content.decode()
+    assert H1.findall(several) == ["Your child&#39;s health needs"]
+
+
+# --- Enter continues -------------------------------------------------------------------------
+
+
+def _page_url(application: Application, page_id: str) -> str:
+    return reverse("runner:page", kwargs={"application_id": application.pk, "page_id": page_id})
+
+
+def first_button(html: str) -> str:
+    """The first submit button in the page's form (the questions' form, not the header's):
+    what pressing Enter in a field presses."""
+    start = html.index('<form method="post" action="/apply/')
+    form = html[start : html.index("</form>", start)]
+    return re.search(r"<button[^>]*>", form)[0]
+
+
+def photo_given(user: Any, application: Application) -> Upload:
+    upload = Upload.objects.create(
+        application=application,
+        field_id="new_photo",
+        name="me.jpg",
+        content_type="image/jpeg",
+        size=30000,
+        sha256="0" * 64,
+        file="x",
+    )
+    entry = {"id": str(upload.pk), "name": "me.jpg", "size": 30000, "content_type": "image/jpeg"}
+    application_page_save(
+        actor=user,
+        application=application,
+        page_id="photo",
+        answers={"photo_source": "upload", "new_photo": [entry]},
+        complete=False,
+        resume_page="photo",
+    )
+    return upload
+
+
+@pytest.mark.usefixtures("published")
+def test_enter_continues_when_a_revealed_file_has_a_remove_button(client) -> None:
+    user, _person = driver()
+    application = start_for(user, service=LICENCE)
+    upload = photo_given(user, application)
+    client = strong_session(client, user)
+
+    html = client.get(_page_url(application, "photo")).content.decode()
+
+    assert f'value="remove-file:new_photo:{upload.pk}"' in html  # under "A new photo"
+    first = first_button(html)
+    assert 'name="action"' in first and 'value="continue"' in first
+    assert "govuk-visually-hidden" in first
+
+
+@pytest.mark.usefixtures("published")
+def test_enter_continues_on_a_page_of_items(client) -> None:
+    household = make_household()
+    application = start_for(household.parent_user, service="tell-us-you-have-moved")
+    client = strong_session(client, household.parent_user)
+
+    html = client.get(_page_url(application, "who_is_moving")).content.decode()
+
+    assert 'value="add:household_moving"' in html
+    assert 'value="continue"' in first_button(html)
+
+
+@pytest.mark.usefixtures("published")
+def test_a_page_without_inner_buttons_has_no_hidden_continue(client) -> None:
+    household = make_household()
+    application = start_for(household.parent_user, household.child)
+    client = strong_session(client, household.parent_user)
+
+    html = client.get(_page_url(application, "health_needs")).content.decode()
+
+    assert "govuk-visually-hidden" not in first_button(html)
+    assert 'value="continue"' in first_button(html)  # the visible Continue
+
+
+def test_which_widgets_hold_buttons(compiled) -> None:
+    assert shown(compiled, "group").has_buttons  # add another, remove
+    assert not shown(compiled, "files").has_buttons  # no file given yet: nothing to remove
+    assert not shown(compiled, "choices").has_buttons
+
+
+# --- the designer's preview ------------------------------------------------------------------
+
+
+def test_a_preview_shows_every_field_and_says_when_each_is_shown(compiled) -> None:
+    form = shown(compiled, "choices")
+
+    assert [each.name for each in form.widgets] == [
+        "colour",
+        "size",
+        "extras",
+        "pets",
+        "red_pets",
+        "big_group",
+    ]
+    assert widget(form, "big_group").extra["shown_only_when"] == "answers.count > 5"
+    assert widget(form, "red_pets").extra["shown_only_when"].startswith('answers.colour == "red"')
+    assert "shown_only_when" not in widget(form, "shade").extra  # under "Blue" says it
+    assert "shown_only_when" not in widget(form, "colour").extra
+    html = render(form)
+    assert "Shown only when" in html and "<code>answers.count &gt; 5</code>" in html
+    assert form.shown_only_when == ""
+
+
+def test_a_preview_of_a_hidden_page_draws_it_all(compiled) -> None:
+    national = definition_compile((DEMO_SERVICES_DIR / "national-id-card.yaml").read_text())
+
+    form = shown(national, "current_card")
+
+    assert [each.name for each in form.widgets] == [
+        "card_expires_on",
+        "changed_what",
+        "name_change_certificate",
+    ]
+    assert form.shown_only_when.startswith('answers.reason == "expiring"')
+    assert widget(form, "card_expires_on").extra["shown_only_when"] == (
+        'answers.reason == "expiring"'
+    )
+
+
+def test_a_preview_marks_a_group_items_field_its_samples_hide(compiled) -> None:
+    form = shown(compiled, "group")
+
+    school = widget(form, "travellers-0-school")
+    assert school.extra["shown_only_when"] == 'item.kind == "child"'
+
+
+def test_a_posted_preview_still_reads_only_the_visible_fields(compiled) -> None:
+    form = post(compiled, "choices", CHOICES | {"big_group": "Tampered"})
+
+    assert "big_group" not in names(form) and "big_group" not in form.answers
+
+
+# --- addresses as lines ----------------------------------------------------------------------
+
+
+def test_an_address_abroad_ends_with_its_countrys_name() -> None:
+    value = {"kind": "international", "lines": ["1 High Street", "Lyon 69001"], "country": "FRA"}
+
+    assert address_answer_lines(value, "en") == ["1 High Street", "Lyon 69001", "France"]
+    assert address_answer_lines(value, "th")[-1] == "ฝรั่งเศส"
+    assert address_country_name("GBR", "en") == "United Kingdom"
+
+
+def test_an_address_in_thailand_is_written_as_the_house_register_writes_it(compiled) -> None:
+    form = post(compiled, "places", THAI_HOME)
+    value = form.answers["home"]
+
+    english = address_answer_lines(value, "en")
+    thai = address_answer_lines(value, "th")
+
+    assert english[-1].endswith(THAI_HOME["home-postcode"])
+    assert thai[0].startswith("บ้านเลขที่")
+    assert address_answer_lines(None, "en") == []

@@ -12,6 +12,8 @@ import pytest
 
 from onegate.definitions.demo import DEMO_SERVICES_DIR
 from onegate.definitions.language import CompiledDefinition, RuleInputs, definition_compile
+from onegate.identity.tests.acting_fixtures import years_ago
+from onegate.runner.codec import value_encode
 from onegate.runner.journey import (
     CHECK_SCREEN,
     SENT_SCREEN,
@@ -19,8 +21,10 @@ from onegate.runner.journey import (
     answer_lines,
     check_sections,
     chooses_whom,
+    journey_of,
     journey_plan,
 )
+from onegate.runner.models import Application
 
 
 @cache
@@ -187,7 +191,7 @@ def test_check_answers_shows_facts_per_child_then_answers_with_change_links():
                 "road": "Ratchadamnoen",
                 "postcode": "50200",
             },
-            ["45/3", "Moo 2", "Ratchadamnoen", "50200"],
+            ["45/3 Moo 2, Ratchadamnoen Road", "50200"],
         ),
     ],
 )
@@ -215,3 +219,38 @@ def test_a_group_lists_each_item_with_its_answers():
     assert "Date of birth: 3 February 1990" in lines and "Relationship to you: Partner" in lines
     second = lines[lines.index("Person 2") + 1 :]
     assert second == ["Full name: Ben Lee", "Relationship to you: Child"]
+
+
+def test_an_address_abroad_names_its_country_in_the_page_language():
+    one = field_of(demo("tell-us-you-have-moved"), "previous_address")
+    abroad = {"kind": "international", "lines": ["1-2-3 Shibuya", "Tokyo"], "country": "JPN"}
+
+    assert answer_lines(one, abroad, "en") == ["1-2-3 Shibuya", "Tokyo", "Japan"]
+    assert answer_lines(one, abroad, "th")[-1] == "ญี่ปุ่น"
+
+
+def test_a_page_shown_for_one_child_of_several_is_a_screen_of_the_application():
+    from onegate.definitions.tests.support import FISHING
+
+    source = FISHING.replace(
+        "level_of_assurance: substantial\n",
+        "level_of_assurance: substantial\napplicants:\n  self: false\n  child: true\n"
+        "  several_children: true\nfacts:\n  date_of_birth: person.date_of_birth\n",
+    ).replace(
+        "    condition: answers.boat\n",
+        "    condition: age_on(facts.date_of_birth, today()) >= 16\n",
+    )
+    compiled = definition_compile(source)
+    born = {"young": years_ago(8), "older": years_ago(17)}
+    application = Application(
+        applies_as="child",
+        subjects=[{"person_id": pid, "names": {}, "relationship": "child"} for pid in born],
+        facts={pid: {"date_of_birth": {"value": value_encode(day)}} for pid, day in born.items()},
+        answers={},
+    )
+
+    first_only = journey_plan(compiled, RuleInputs({}, {"date_of_birth": born["young"]}, "child"))
+    journey = journey_of(application, compiled)
+
+    assert first_only.screen_ids == ["trip"]
+    assert journey.screen_ids == ["trip", "boat_details"]  # asked once, for both of them

@@ -273,6 +273,13 @@ def test_a_delegation_for_another_service_does_not_reach_this_one(published: Non
     assert refused.value.code == "not_allowed"
 
 
+def test_a_childs_option_carries_their_date_of_birth_for_the_age_check(household: Household):
+    user = household.parent_user
+
+    assert option(user, household.child).date_of_birth == household.child.date_of_birth
+    assert option(user, household.ward).date_of_birth == household.ward.date_of_birth
+
+
 def test_a_child_older_than_the_service_allows_is_refused(household: Household):
     publish_edited(CHILD_CARD, "child_max_age: 17", "child_max_age: 11")
 

@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from onegate.audit.constants import CaseAction, RunnerAction
 from onegate.core.languages import format_date
 from onegate.definitions.demo import DEMO_SERVICES_DIR
-from onegate.definitions.language.functions import add_working_days
+from onegate.definitions.language import add_working_days
 from onegate.identity.tests.acting_fixtures import active_delegation, make_household
 from onegate.notify.constants import Channel
 from onegate.notify.models import Message

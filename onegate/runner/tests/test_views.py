@@ -5,6 +5,7 @@ answer, pages that are not shown, another person's application, the rules saying
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -16,10 +17,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from onegate.audit.constants import RunnerAction
+from onegate.audit.models import AuditEvent
 from onegate.catalogue.selectors import catalogue_forget
+from onegate.core.languages import format_date
 from onegate.definitions.demo import DEMO_SERVICES_DIR
 from onegate.definitions.services import definition_draft_save, definition_publish
 from onegate.definitions.tests.support import FISHING, service_owner
+from onegate.identity.acting import family_forget
 from onegate.identity.tests.account_fixtures import make_account
 from onegate.identity.tests.acting_fixtures import (
     Household,
@@ -29,6 +34,8 @@ from onegate.identity.tests.acting_fixtures import (
     strong_session,
     years_ago,
 )
+from onegate.registries.adapters import RegistryUnavailable, adapter_override
+from onegate.registries.adapters.local import LocalAdapter
 from onegate.runner.constants import ApplicationStatus
 from onegate.runner.journey import screens
 from onegate.runner.models import Application
@@ -79,7 +86,7 @@ def test_a_parent_gets_a_health_card_for_two_children_in_six_screens(parent, hou
 
     application = start_children(parent, household)
     first = parent.get(page_url(application, "health_centre")).content.decode()
-    assert "Where your child will be seen" in first
+    assert "Which health centre should your child be registered with?" in first
     assert "For Niran Jaidee and Malee Jaidee" in first
     assert "Save and come back later" in first
 
@@ -437,4 +444,81 @@ def test_the_pages_work_in_thai_under_the_thai_prefix(parent, household):
     assert 'action="/th/apply/new/child-health-card/"' in whom.content.decode()
     assert answer["Location"].startswith("/th/apply/")
     page = parent.get(answer["Location"]).content.decode()
-    assert "หน่วยบริการสุขภาพของลูก" in page  # the page title in Thai
+    assert "ต้องการให้ลูกลงทะเบียนกับหน่วยบริการสุขภาพใด" in page  # the question in Thai
+
+
+# --- who may be chosen, the register down, what every page says -----------------------------------
+
+
+@pytest.fixture
+def up_to_twelve(demo_services: Any) -> None:
+    """The child health card for children of 12 at most (``applicants.child_max_age``)."""
+    source = (DEMO_SERVICES_DIR / f"{CHILD_HEALTH}.yaml").read_text(encoding="utf-8")
+    owner = service_owner("owner@health.test", agency="health")
+    younger = source.replace("child_max_age: 17", "child_max_age: 12", 1)
+    draft = definition_draft_save(actor=owner, source=younger)
+    definition_publish(actor=owner, version=draft, note="12 and under")
+
+
+def test_a_child_older_than_the_service_takes_is_not_offered(parent, household, up_to_twelve):
+    whom = parent.get(runner_url("start", service_slug=CHILD_HEALTH)).content.decode()
+
+    assert "Niran Jaidee" in whom and "Anong Sukjai" in whom  # 10, and a ward of 12
+    assert "Malee Jaidee" not in whom  # 17
+    assert whom.count('type="checkbox"') == 2
+    # choosing her anyway (a form kept from before) starts nothing
+    answer = parent.post(
+        runner_url("start", service_slug=CHILD_HEALTH), {"subjects": [household.nearly_adult.pk]}
+    )
+    assert answer.status_code == 200 and "Select who this application is for" in answer.text
+    assert not Application.objects.exists()
+
+
+class RegisterDown(LocalAdapter):
+    """The population register not answering: every question about a person fails."""
+
+    def person_get(self, **kwargs: Any) -> Any:
+        raise RegistryUnavailable()
+
+    def children_of(self, **kwargs: Any) -> Any:
+        raise RegistryUnavailable()
+
+
+UNREACHABLE = "We cannot reach the population register just now. Try again in a few minutes."
+
+
+@pytest.mark.parametrize("service", [LICENCE, CHILD_HEALTH])
+def test_when_the_register_does_not_answer_nothing_starts(parent, household, service):
+    family_forget(str(household.parent.pk))
+
+    with adapter_override(RegisterDown()):
+        answer = parent.get(runner_url("start", service_slug=service))
+
+    assert answer.status_code == 503
+    assert UNREACHABLE in answer.text
+    assert not Application.objects.exists()
+    assert not AuditEvent.objects.filter(action=RunnerAction.DRAFT_STARTED).exists()
+
+
+def test_a_question_page_offers_saving_and_says_until_when_answers_are_kept(parent, household):
+    application = start_children(parent, household)
+
+    html = parent.get(page_url(application, "health_centre")).content.decode()
+
+    assert 'id="og-timeout"' in html  # the session-timeout warning of every signed-in page
+    assert re.search(r'<button [^>]*value="save" name="action"', html)
+    assert "Save and come back later" in html
+    until = format_date(application.expires_at, "en")
+    assert f"We save your answers as you go. You can come back to them until {until}." in html
+
+
+def test_check_answers_offers_to_correct_each_fact_from_the_register(parent, household):
+    application = start_children(parent, household)
+    answer_child_pages(parent, application)
+
+    html = parent.get(runner_url("check", application_id=application.pk)).content.decode()
+
+    wrong = runner_url("correction", application_id=application.pk, alias="date_of_birth")
+    for child in (household.child, household.nearly_adult):
+        assert f'href="{wrong}?person={child.pk}&amp;page=check-answers"' in html
+    assert "Is this wrong?" in html
