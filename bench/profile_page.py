@@ -49,6 +49,7 @@ def wsgi_environ(url: str, cookie: str = "") -> dict[str, object]:
         "PATH_INFO": parts.path,
         "QUERY_STRING": parts.query,
         "SERVER_NAME": "127.0.0.1",
+        "REMOTE_ADDR": "127.0.0.1",
         "SERVER_PORT": "8000",
         "SERVER_PROTOCOL": "HTTP/1.1",
         "HTTP_HOST": "127.0.0.1:8000",

@@ -165,7 +165,7 @@ def someone_elses_application(client):
     load_demo_definitions(warnings=io.StringIO())
     owner = make_household().parent_user
     strong_session(client, owner)
-    client.get("/apply/new/renew-driving-licence/")
+    client.post("/apply/new/renew-driving-licence/")
     application = Application.objects.get(user=owner)
     stranger = link_account(
         make_account("stranger@example.test"), citizen("Other", "Person", years_ago(30))

@@ -197,6 +197,7 @@ class RunnerAction(StrEnum):
     FILE_DOWNLOADED = "runner.file_downloaded"  # by someone other than the person who gave it
     ACCESS_REFUSED = "runner.access_refused"  # another person's application asked for (a 404)
     ASSISTED_STARTED = "runner.assisted_started"  # centre staff began one with a person present
+    ASSISTED_VIEWED = "runner.assisted_viewed"  # the officer assisting read the person's pages
     CORRECTION_ASKED = "runner.correction_asked"  # "Is this wrong?": a prefilled fact reported
 
 

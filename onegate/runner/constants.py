@@ -33,6 +33,11 @@ DRAFT_REMINDER_DAYS = 7
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_RANDOM_CHARS = 11  # 55 bits, then one check character
 # Upload ceilings whatever the definition says (it can lower them): pixels of an image, pages
-# of a PDF, bytes of a whole request.
+# of a PDF, and the bytes of files one page's request may carry (``uploads.limit``: the page's
+# own budget, from its file questions, is enforced while the body is read, up to this).
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_PDF_PAGES = 500
+MAX_REQUEST_FILE_BYTES = 60 * 1024 * 1024
+# Files an application may hold beyond what its file questions take, all together (a file
+# given twice while a page is redone, before the page is saved and the extra one dropped).
+FILES_PER_APPLICATION_MARGIN = 5

@@ -58,6 +58,8 @@ __all__ = [
     "journey_of",
     "journey_plan",
     "screens",
+    "subjects_visibility",
+    "visibility_union",
 ]
 
 # The screens that are not pages of the definition, as ``screens`` names them.
@@ -155,18 +157,35 @@ def application_visibility(
     """The pages and fields shown for a stored application: those shown for any one of the
     people it is for (a question shown for one child is asked once, for all of them).
     ``answers`` (JSON) stand in for the stored ones: answers about to be saved."""
+    return visibility_union(subjects_visibility(application, compiled, answers=answers))
+
+
+def subjects_visibility(
+    application: Application,
+    compiled: CompiledDefinition,
+    *,
+    answers: Mapping[str, Any] | None = None,
+) -> list[tuple[RuleInputs, Visibility]]:
+    """For each person the application is for, what the rules read and what that shows."""
     from onegate.runner.facts import application_inputs
 
     given = None if answers is None else dict(answers)
-    pages: set[str] = set()
-    fields: set[str] = set()
+    found = []
     for subject in application.subjects or [{"person_id": ""}]:
         inputs = application_inputs(
             application, person_id=str(subject["person_id"]), answers=given, compiled=compiled
         )
-        seen = visibility_evaluate(compiled, inputs)
-        pages |= seen.pages
-        fields |= seen.fields
+        found.append((inputs, visibility_evaluate(compiled, inputs)))
+    return found
+
+
+def visibility_union(seen: Iterable[tuple[RuleInputs, Visibility]]) -> Visibility:
+    """What is shown for any one of them (see ``application_visibility``)."""
+    pages: set[str] = set()
+    fields: set[str] = set()
+    for _inputs, visibility in seen:
+        pages |= visibility.pages
+        fields |= visibility.fields
     return Visibility(frozenset(pages), frozenset(fields))
 
 
@@ -398,7 +417,16 @@ _SHOWN: dict[str, Callable[[Any, str], list[str]]] = {
     "long_text": _text_lines,
     "address": lambda value, language: _address_lines(value, language),
     "file": _file_lines,
+    "phone": lambda value, language: [_phone_lines(value)],
 }
+
+
+def _phone_lines(value: Any) -> str:
+    """A phone number as its question shows it: national for a Thai one."""
+    # Imported when needed: the fields package uses this module as well.
+    from onegate.runner.fields import phone_shown
+
+    return phone_shown(value)
 
 
 def _as_day(value: Any) -> dt.date | None:

@@ -17,18 +17,20 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from onegate.core.languages import current_language, pick
@@ -37,7 +39,7 @@ from onegate.definitions.language.model import Page
 from onegate.registries.adapters import RegistryError
 from onegate.runner.constants import ApplicationStatus, AppliesAs
 from onegate.runner.facts import prefilled_value
-from onegate.runner.fields import PageForm, Widget, correction_url, page_form
+from onegate.runner.fields import PageForm, correction_url, page_form, people_names
 from onegate.runner.journey import (
     CHECK_SCREEN,
     Journey,
@@ -46,7 +48,7 @@ from onegate.runner.journey import (
     journey_of,
 )
 from onegate.runner.models import Application
-from onegate.runner.selectors import application_compiled, application_for
+from onegate.runner.selectors import ApplicationExpired, application_compiled, application_for
 from onegate.runner.services.applications import (
     ApplicationRefused,
     answers_checksum,
@@ -55,6 +57,12 @@ from onegate.runner.services.applications import (
     application_page_save,
     application_subject_remove,
     application_submit,
+)
+from onegate.runner.uploads.limit import (
+    TOO_LARGE_FLAG,
+    page_upload_budget,
+    upload_limit_install,
+    upload_too_large_message,
 )
 
 View = Callable[..., HttpResponse]
@@ -71,13 +79,17 @@ CHECKED_WITH = {
 
 
 def signed_in(view: View) -> View:
-    """Signed in, else to the sign-in page and back: before anything else is looked up."""
+    """Signed in, else to the sign-in page and back: before anything else is looked up. A draft
+    past its expiry (not yet deleted by the job) leads to "your applications", which says so."""
 
     @wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except ApplicationExpired:
+            return _expired(request)
 
     return guarded
 
@@ -199,6 +211,7 @@ def _page_of(compiled: CompiledDefinition, page_id: str) -> Page:
     raise Http404("no such page in this service")
 
 
+@csrf_exempt  # checked below, once the ceiling on the files is in place (see uploads.limit)
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @signed_in
@@ -210,6 +223,15 @@ def page(request: HttpRequest, application_id: uuid.UUID, page_id: str) -> HttpR
         return sent
     compiled = application_compiled(application)
     shown = _page_of(compiled, page_id)
+    if request.method == "POST":
+        # Before anything reads the body: a request carrying more files than the page takes is
+        # stopped while it arrives, not spooled to disk first.
+        upload_limit_install(request, budget_bytes=page_upload_budget(shown))
+        forged = CsrfViewMiddleware(_no_response).process_view(request, None, (), {})
+        if forged is not None:
+            return forged
+        if request.FILES is not None and getattr(request, TOO_LARGE_FLAG, False):
+            return _too_large(request, application, compiled, shown)
     if request.method != "POST":
         application = _fresh(request, application)
     journey = journey_of(application, compiled)
@@ -231,6 +253,24 @@ def page(request: HttpRequest, application_id: uuid.UUID, page_id: str) -> HttpR
     return _page_post(request, application, compiled, journey, form)
 
 
+def _no_response(_request: HttpRequest) -> HttpResponse:
+    return HttpResponse()  # never called: only the middleware's view check is used
+
+
+def _too_large(
+    request: HttpRequest, application: Application, compiled: CompiledDefinition, shown: Page
+) -> HttpResponse:
+    """The page again, saying the files sent were larger than it takes (nothing was saved)."""
+    journey = journey_of(application, compiled)
+    form = page_form(
+        compiled=compiled, page=shown, application=application, language=current_language()
+    )
+    form.errors.insert(0, {"text": upload_too_large_message(shown), "href": "#main-content"})
+    response = _render_page(request, application, compiled, journey, form)
+    response.status_code = 413
+    return response
+
+
 def _returning(request: HttpRequest) -> bool:
     return request.GET.get("return") == "check"
 
@@ -246,7 +286,9 @@ def _page_post(
     action = form.action
     if action == "continue" and not form.valid:
         return _render_page(request, application, compiled, journey, form)
-    complete = action == "continue"
+    # A page answered in full is done, whichever button saved it; one saved with a wrong
+    # answer keeps that question's earlier answer (``invalid_ids``) until it is put right.
+    complete = form.valid and action in ("continue", "save")
     try:
         application = application_page_save(
             actor=request.user,
@@ -255,12 +297,13 @@ def _page_post(
             answers=form.answers,
             complete=complete,
             resume_page=(journey.after(page_id) or "") if complete else page_id,
+            invalid_ids=form.invalid_ids,
         )
     except ApplicationRefused as refused:
         return _save_refused(request, application, refused)
     if action == "save":
         return go("saved", application_id=application.pk)
-    if not complete:  # add another, remove one, remove a file: the same page again
+    if action != "continue":  # add another, remove one, remove a file: the same page again
         return _render_page(request, application, compiled, journey_of(application, compiled), form)
     return _after_save(request, application, compiled, page_id)
 
@@ -360,6 +403,7 @@ def check(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
             answers_checksum=request.POST.get("answers_checksum", ""),
             declarations=dict(declarations.answers) if declarations is not None else None,
             language=current_language(),
+            application=application,
         )
     except ApplicationRefused as refused:
         return _submit_refused(request, application_id, refused, declarations)
@@ -436,35 +480,9 @@ def _prefilled(
 def _person_names(
     application: Application, compiled: CompiledDefinition, journey: Journey
 ) -> dict[str, str]:
-    """The names of the people a person field may hold, as its page offers them."""
-    names = {
-        str(subject["person_id"]): pick(subject.get("names") or {})
-        for subject in application.subjects
-    }
-    for screen in journey.screens:
-        if not any(_holds_person(one) for one in screen.fields):
-            continue
-        form = page_form(
-            compiled=compiled, page=screen, application=application, language=current_language()
-        )
-        for widget in _all_widgets(form.widgets):
-            if widget.type == "person":
-                names |= {str(o.get("value")): str(o.get("text", "")) for o in widget.options}
-    return names
-
-
-def _holds_person(one: Any) -> bool:
-    return one.type == "person" or any(_holds_person(inner) for inner in getattr(one, "fields", []))
-
-
-def _all_widgets(widgets: Sequence[Widget]) -> list[Widget]:
-    found = []
-    for widget in widgets:
-        found.append(widget)
-        for item in widget.items:
-            found += _all_widgets(item)
-        found += _all_widgets(widget.reveal)
-    return found
+    """The names of the people a person field may hold, as its page offers them (whoever
+    looks: the person, or the officer assisting them)."""
+    return people_names(application, current_language())
 
 
 def _render_check(

@@ -1,24 +1,28 @@
 """'Your applications' (``/account/applications/``): the person's unsent applications, to
 continue or delete (with the day each is kept until), and the ones they sent, with their
 reference. Found only through ``selectors.applications_of``: their own account's, and those
-where they are the person applying (started for them at a service centre)."""
+where they are the person applying (started for them at a service centre: the page says where,
+when and with which document their identity was checked). Its cost does not grow with the
+number of applications: one query for them, one for the newest published versions, one for the
+centres' names."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from onegate.catalogue.selectors import catalogue_current
-from onegate.core.languages import pick
-from onegate.definitions.selectors import definition_published_version
+from onegate.core.languages import format_date, pick
+from onegate.definitions.selectors import definitions_published
 from onegate.runner.constants import AppliesAs
 from onegate.runner.models import Application
-from onegate.runner.selectors import application_compiled, applications_of
+from onegate.runner.selectors import application_compiled, applications_of, centre_names
 from onegate.runner.views import continue_url, signed_in, subject_names
 
 __all__ = ["ApplicationRow", "applications"]
@@ -33,6 +37,29 @@ class ApplicationRow:
     whom: str  # "" when it is for the person themselves
     continue_url: str = ""
     newer: bool = False  # a newer version of the service is published (a draft carries on)
+    assisted: str = ""  # "Started with you at … on …, identity checked with …" (a centre's)
+
+
+# The document the officer checked, as the person reads it about themselves.
+CHECKED_WITH_YOUR = {
+    "id_card": gettext_lazy("your Thai national ID card"),
+    "passport": gettext_lazy("your passport"),
+    "other": gettext_lazy("an official document with a photo"),
+}
+
+
+def _assisted_line(one: Application, centres: dict[str, dict[str, str]]) -> str:
+    """Where, when and how an application started with the person at a centre was begun."""
+    if one.assisted_centre_id is None:
+        return ""
+    check = one.identity_check or {}
+    document = CHECKED_WITH_YOUR.get(str(check.get("document")), CHECKED_WITH_YOUR["other"])
+    centre = centres.get(str(one.assisted_centre_id))
+    return _("Started with you at %(centre)s on %(date)s, identity checked with %(document)s") % {
+        "centre": pick(centre) if centre else _("a service centre"),
+        "date": format_date(one.created_at),
+        "document": document,
+    }
 
 
 @never_cache
@@ -43,16 +70,19 @@ def applications(request: HttpRequest) -> HttpResponse:
     found = applications_of(user=request.user)
     catalogue = catalogue_current()
     drafts = [one for one in found if one.is_draft]
-    newest = {slug: _published_id(slug) for slug in {one.service_slug for one in drafts}}
+    newest = {one.slug: one.version_id for one in definitions_published()} if drafts else {}
+    at_centres = [one.assisted_centre_id for one in found if one.assisted_centre_id]
+    centres = centre_names(at_centres) if at_centres else {}
 
     def row(one: Application) -> ApplicationRow:
         entry = catalogue.service(one.service_slug)
         title = pick(entry.title) if entry else pick(application_compiled(one).model.title)
         whom = "" if one.applies_as == AppliesAs.SELF else ", ".join(subject_names(one))
+        assisted = _assisted_line(one, centres)
         if not one.is_draft:
-            return ApplicationRow(one, title, whom)
+            return ApplicationRow(one, title, whom, assisted=assisted)
         newer = newest.get(one.service_slug) not in (None, one.definition_version_id)
-        return ApplicationRow(one, title, whom, continue_url(one), newer)
+        return ApplicationRow(one, title, whom, continue_url(one), newer, assisted)
 
     rows = [row(one) for one in found]
     context = {
@@ -60,8 +90,3 @@ def applications(request: HttpRequest) -> HttpResponse:
         "submitted": [one for one in rows if not one.application.is_draft],
     }
     return render(request, "runner/applications.html", context)
-
-
-def _published_id(slug: str) -> Any:
-    found = definition_published_version(slug=slug)
-    return found[0] if found else None

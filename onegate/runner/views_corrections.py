@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -37,6 +36,7 @@ from onegate.runner.models import Application
 from onegate.runner.selectors import application_compiled, application_for
 from onegate.runner.services.corrections import application_correction_request
 from onegate.runner.services.drafts import ApplicationRefused
+from onegate.runner.views import signed_in
 
 
 def _fields_of(compiled: CompiledDefinition, alias: str, page_id: str) -> list[AnyField]:
@@ -145,7 +145,7 @@ def _sent(application: Application) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@signed_in
 def correction(request: HttpRequest, application_id: uuid.UUID, alias: str) -> HttpResponse:
     """The fact, where it comes from, and a box for what is wrong; POST tells its agency."""
     application = application_for(user=request.user, application_id=application_id, request=request)

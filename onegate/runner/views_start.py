@@ -3,7 +3,9 @@
 ``start`` steps the person up to the service's level of assurance, offers the people they may
 apply for here (themselves, their children and wards not older than the service allows, the
 people who made them their delegate for it), offers an unsent application for the same people
-first, and starts one (``services.application_start``, which checks everything again). When the
+first, and starts one (``services.application_start``, which checks everything again). Only a
+POST starts: with one person to apply for, the GET is a page with one "Start your application"
+button. When the
 population register cannot be reached, nothing is started and the page says to try again.
 """
 
@@ -38,7 +40,7 @@ from onegate.runner.services.applications import (
     application_start,
     application_subject_remove,
 )
-from onegate.runner.views import go, resume_url, signed_in
+from onegate.runner.views import continue_url, go, resume_url, signed_in
 
 __all__ = ["start", "whom_choices"]
 
@@ -145,14 +147,47 @@ def start(request: HttpRequest, service_slug: str) -> HttpResponse:
     context.update(choices=choices, several=_several(compiled, choices))
     if not choices:
         return render(request, "runner/start.html", context)
+    single = len(choices) == 1 and not context["several"]
     if request.method == "POST":
-        subjects, error = _chosen(request, compiled, choices)
+        if single and not request.POST.get("subject"):
+            subjects, error = list(choices), None  # the one-button form: nobody to choose
+        else:
+            subjects, error = _chosen(request, compiled, choices)
         if error:
             context["errors"] = [{"text": error, "href": "#subject"}]
             return render(request, "runner/start.html", context)
         return _begin(request, service_slug, subjects, context)
-    if len(choices) == 1 and request.method == "GET":  # not HEAD: that starts nothing
-        return _begin(request, service_slug, choices, context)
+    if single:
+        return _one_button(request, service_slug, compiled, choices[0], context)
+    return render(request, "runner/start.html", context)
+
+
+def _documents(compiled: CompiledDefinition) -> list[str]:
+    """What the person will be asked to upload (the file questions' labels), to have at hand."""
+    return [
+        pick(field.label)
+        for page in compiled.model.pages
+        for field in page.fields
+        if field.type == "file"
+    ]
+
+
+def _one_button(
+    request: HttpRequest,
+    service_slug: str,
+    compiled: CompiledDefinition,
+    choice: ActingOption,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """One person to apply for: a page with a "Start your application" button (a POST), and
+    the unsent application for them to continue, if any. A GET starts nothing and reads no
+    facts: a prefetched or cross-site link cannot begin an application in the person's name."""
+    context.update(single=choice, documents=_documents(compiled), selected=[choice.person_id])
+    draft = application_draft_find(
+        user=request.user, service_slug=service_slug, person_ids=[choice.person_id]
+    )
+    if draft is not None:
+        context.update(draft=draft, draft_url=continue_url(draft))
     return render(request, "runner/start.html", context)
 
 

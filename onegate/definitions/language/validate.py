@@ -28,12 +28,41 @@ def _field_rules(
 ) -> list[tuple[str | int, CompiledRule]]:
     """The field's compiled rules of ``kind`` with what names each one in the file: the index of
     a validation, or ``not_before`` / ``not_after`` for a date bound."""
-    found = []
-    for rule in compiled._rules.values():
-        site = rule.site
-        if site.kind == kind and site.owner == field_id:
-            found.append((site.path[-2] if kind == "validation" else site.path[-1], rule))
-    return found
+    return list(_rule_index(compiled).get((field_id, kind), ()))
+
+
+_INDEX = "_validate_rule_index"
+
+
+def _rule_index(
+    compiled: CompiledDefinition,
+) -> dict[tuple[str, str], list[tuple[str | int, CompiledRule]]]:
+    """The validations and date bounds by (field, kind), built once per compiled definition (it
+    is immutable, so the index is kept on it)."""
+    index = compiled.__dict__.get(_INDEX)
+    if index is None:
+        index = {}
+        for rule in compiled._rules.values():
+            site = rule.site
+            if site.kind == "validation":
+                index.setdefault((site.owner, site.kind), []).append((site.path[-2], rule))
+            elif site.kind == "date_bound":
+                index.setdefault((site.owner, site.kind), []).append((site.path[-1], rule))
+        object.__setattr__(compiled, _INDEX, index)
+    return index
+
+
+_EVALUATION = "_validate_evaluation"
+
+
+def _visible_once(compiled: CompiledDefinition, inputs: RuleInputs) -> Evaluation:
+    """The evaluation of ``inputs`` with hidden answers null, worked out once for these inputs
+    (they are immutable: every field of a page checked with them shares it)."""
+    cached = inputs.__dict__.get(_EVALUATION)
+    if cached is None or cached[0] is not compiled:
+        cached = (compiled, visible_evaluation(compiled, inputs).evaluation)
+        object.__setattr__(inputs, _EVALUATION, cached)
+    return cached[1]
 
 
 def field_rules_read(compiled: CompiledDefinition, field_id: str) -> frozenset[str]:
@@ -48,6 +77,8 @@ def _evaluation(
     compiled: CompiledDefinition, inputs: RuleInputs, field_id: str, value: Any
 ) -> Evaluation:
     """An evaluation of ``inputs`` (hidden answers null) with ``value`` as the field's answer."""
+    if field_id not in compiled.plan.field_ids or inputs.answers.get(field_id, _ABSENT) == value:
+        return _visible_once(compiled, inputs)
     if field_id in compiled.plan.field_ids:
         inputs = RuleInputs(
             answers={**inputs.answers, field_id: value},
@@ -56,6 +87,9 @@ def _evaluation(
             today=inputs.today,
         )
     return visible_evaluation(compiled, inputs).evaluation
+
+
+_ABSENT = object()
 
 
 def _extra(value: Any, item: Mapping[str, Any] | None, *, with_value: bool) -> dict[str, Any]:
@@ -99,7 +133,7 @@ def date_bounds(
     rules = dict(_field_rules(compiled, field_id, "date_bound"))
     if not rules:
         return None, None
-    evaluation = visible_evaluation(compiled, inputs).evaluation
+    evaluation = _visible_once(compiled, inputs)
     extra = _extra(None, item, with_value=False) or None
     first = _day(evaluation, rules.get("not_before"), extra)
     return first, _day(evaluation, rules.get("not_after"), extra)

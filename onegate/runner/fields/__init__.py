@@ -29,18 +29,22 @@ from onegate.runner.fields import (  # noqa: F401  (each registers its field typ
 from onegate.runner.fields.address import address_answer_lines, address_country_name
 from onegate.runner.fields.base import KINDS, FieldKind, PageForm, Widget
 from onegate.runner.fields.page import page_form
+from onegate.runner.fields.people import acting_people, people_names
 from onegate.runner.fields.prefilled import correction_url, fact_lines
-from onegate.runner.fields.text import character_count_texts
+from onegate.runner.fields.text import character_count_texts, phone_shown
 
 __all__ = [
     "KINDS",
     "FieldKind",
     "PageForm",
     "Widget",
+    "acting_people",
     "address_answer_lines",
     "address_country_name",
     "character_count_texts",
     "correction_url",
     "fact_lines",
     "page_form",
+    "people_names",
+    "phone_shown",
 ]

@@ -77,6 +77,8 @@ class PageForm:
     multipart: bool  # the page has a file field
     # A preview only: the page's condition, when the sample facts would not show the page.
     shown_only_when: str = ""
+    # The fields shown whose answer is wrong: "save and come back later" keeps what was stored.
+    invalid_ids: frozenset[str] = frozenset()
 
     @property
     def valid(self) -> bool:

@@ -61,11 +61,7 @@ def _files_take(answer: Answer, form: Form) -> None:
                 break
             try:
                 upload = upload_accept(
-                    application=form.application,
-                    field=one,
-                    uploaded=uploaded,
-                    actor=form.actor,
-                    pending=max(0, len(files) - _files_stored(form, one)),
+                    application=form.application, field=one, uploaded=uploaded, actor=form.actor
                 )
             except UploadRefused as refused:
                 answer.error = str(refused.message)
@@ -78,7 +74,10 @@ def _files_take(answer: Answer, form: Form) -> None:
 
 @field_kind("file", show=_files_shown, take=_files_take, extra=_file_extra)
 def _read_files(one: Any, name: str, form: Form) -> Answer:
-    files = _uploads_kept(one, form, form.values(f"{name}-uploaded"))
+    if name == one.id:  # a question of the page itself: every file kept for it, in order
+        files = _uploads_of(one, form, form.values(f"{name}-uploaded"))
+    else:  # in a group's item: the files that item lists (a file row does not know its item)
+        files = _uploads_kept(one, form, form.values(f"{name}-uploaded"))
     action, _sep, upload_id = form.action.rpartition(":")
     if action == f"remove-file:{name}" and any(item["id"] == upload_id for item in files):
         from onegate.runner.services.uploads import upload_remove
@@ -100,6 +99,23 @@ def _uploads_kept(one: AnyField, form: Form, ids: Iterable[str]) -> list[dict[st
     return [_file_entry(found[item]) for item in wanted if item in found]
 
 
+def _uploads_of(one: AnyField, form: Form, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """Every file kept for this question of the application, those the page lists first, in its
+    order: a file given in another tab, or on a POST whose page was not saved, is shown (and
+    counted against ``max_files`` by the service) instead of being forgotten."""
+    if form.application is None:
+        return []
+    from onegate.runner.models import Upload
+
+    rows = Upload.objects.filter(application=form.application, field_id=one.id).order_by(
+        "created_at", "pk"
+    )
+    found = {str(row.pk): row for row in rows}
+    listed = [item for item in dict.fromkeys(ids) if item in found]
+    order = listed + [key for key in found if key not in listed]
+    return [_file_entry(found[key]) for key in order]
+
+
 def _file_entry(upload: Any) -> dict[str, Any]:
     return {
         "id": str(upload.pk),
@@ -115,12 +131,6 @@ def _is_uuid(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _files_stored(form: Form, one: AnyField) -> int:
-    """How many files the saved answer lists (the uploads service counts those as given)."""
-    stored = (form.application.answers or {}).get(one.id)
-    return len(stored) if isinstance(stored, list) else 0
 
 
 def _too_many_files(one: Any) -> str:

@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 
 from onegate.core.languages import pick
 from onegate.definitions.language import RuleInputs, field_visible
+from onegate.definitions.language.samples import cel_value
+from onegate.definitions.language.visibility import visible_evaluation
 from onegate.runner.fields.answers import check, read, stored, validations
 from onegate.runner.fields.base import (
     Answer,
@@ -60,18 +62,27 @@ def _group_stored(one: Any, value: Any, form: Form) -> Answer:
 
 def _check_group(answer: Answer, name: str, form: Form, inputs: RuleInputs) -> None:
     one: Any = answer.field
+    # The group is shown (it is being checked), so its page is too: an inner field's own
+    # condition is all that is left, read with one evaluation of the page's answers.
+    conditions = form.compiled.plan.field_conditions
+    evaluation = None
     for index, item in enumerate(answer.items):
+        values = item_values(item)
         for inner in item:
-            values = item_values(item)
-            inner.counts = not inner.field.condition or field_visible(
-                form.compiled, inner.field.id, inputs, item=values
-            )
+            program = conditions.get(inner.field.id) if inner.field.condition else None
+            if program is not None:
+                if evaluation is None:
+                    evaluation = visible_evaluation(form.compiled, inputs).evaluation
+                inner.counts = evaluation.holds(program, {"item": cel_value(values)}) is True
+            else:
+                inner.counts = True
             inner.shown = inner.counts or reads_item(inner.field)
             inner_name = f"{name}-{index}-{inner.field.id}"
             if inner.counts:
                 check(inner, inner_name, form, inputs, rules=True, item=values)
             else:
                 forget(inner)
+                values = item_values(item)
     answer.value = [item_json(item) for item in answer.items]
     if len(answer.items) < _fewest(one) and not form.action.startswith(f"remove:{name}:"):
         message = ngettext(

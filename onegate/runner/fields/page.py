@@ -15,7 +15,12 @@ from typing import Any
 
 from django.utils import translation
 
-from onegate.definitions.language import CompiledDefinition, visibility_evaluate
+from onegate.definitions.language import (
+    CompiledDefinition,
+    RuleInputs,
+    Visibility,
+    visibility_evaluate,
+)
 from onegate.definitions.language.model import Page
 from onegate.definitions.language.validate import field_rules_read
 from onegate.runner.fields.answers import check, inputs, read, same_page, stored
@@ -84,6 +89,9 @@ def page_form(
             form.action,
             has_files(page.fields),
             shown_only_when=(page.condition or "") if hidden_page else "",
+            invalid_ids=frozenset(
+                a.field.id for a in top if a.counts and not a.valid and not a.field.prefill
+            ),
         )
 
 
@@ -110,8 +118,9 @@ def _answers_read(form: Form, top: list[Answer]) -> None:
     asked = [a for a in top if not a.field.prefill]
     merged = {key: value for key, value in form.stored.items() if key not in _ids(form.page)}
     merged |= {a.field.id: json_of(a) for a in asked if a.valid}
-    rules = form.inputs = inputs(form, merged)
-    visible = visibility_evaluate(form.compiled, rules).fields
+    rules, visibility = _visibility(form, merged)
+    form.inputs = rules
+    visible = visibility.fields
     wrong = {a.field.id for a in asked if not a.valid}
     for answer in top:
         answer.counts = answer.field.id in visible
@@ -128,8 +137,7 @@ def _answers_read(form: Form, top: list[Answer]) -> None:
 def _answers_shown(form: Form, top: list[Answer]) -> None:
     """Which stored answers' fields are shown (no POST: nothing is checked). A preview shows
     them all, marking those whose condition does not hold with the sample facts."""
-    rules = form.inputs = inputs(form, form.stored)
-    visibility = visibility_evaluate(form.compiled, rules)
+    form.inputs, visibility = _visibility(form, form.stored)
     form.visible_pages = visibility.pages
     for answer in top:
         answer.counts = answer.field.id in visibility.fields
@@ -138,6 +146,21 @@ def _answers_shown(form: Form, top: list[Answer]) -> None:
             answer.shown = answer.preview_hidden = True
         for item in answer.items:
             item_shown(item, form)
+
+
+def _visibility(form: Form, answers: Mapping[str, Any]) -> tuple[RuleInputs, Visibility]:
+    """What the rules read with these answers, and what they show: for an application, over
+    everyone it is for (a field shown only for the second child is asked, as its journey and
+    submission ask it), the page's checks reading the first person it is shown for; for a
+    preview, with the sample facts."""
+    if form.application is None or len(form.application.subjects or []) <= 1:
+        rules = inputs(form, answers)
+        return rules, visibility_evaluate(form.compiled, rules)
+    from onegate.runner.journey import subjects_visibility, visibility_union
+
+    seen = subjects_visibility(form.application, form.compiled, answers=answers)
+    rules = next((i for i, shown in seen if form.page.id in shown.pages), seen[0][0])
+    return rules, visibility_union(seen)
 
 
 def _ids(page: Page) -> set[str]:

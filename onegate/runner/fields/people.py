@@ -36,15 +36,39 @@ def people(one: Any, form: Form) -> list[dict[str, str]]:
     return form.people_found[key]
 
 
-def _acting_options(form: Form) -> list[Any]:
-    """Whom the signed-in person may act for, when they are the applicant (not centre staff)."""
-    from onegate.identity.acting import people_i_act_for
+def acting_people(application: Any) -> list[Any]:
+    """Whom the application's account (its applicant's, whoever is filling it in: the person or
+    the officer assisting them) may act for today. Read once per request: kept on the
+    application object the request loaded."""
+    cached = getattr(application, "_runner_acting_people", None)
+    if cached is None:
+        from onegate.identity.acting import people_i_act_for
 
-    options = people_i_act_for(form.actor) if form.actor is not None else []
-    me = next((option for option in options if option.is_self), None)
-    if me is None or me.person_id != str(form.application.applicant_person_id):
-        return []
-    return options
+        account = application.user if application.user_id is not None else None
+        options = people_i_act_for(account) if account is not None else []
+        me = next((option for option in options if option.is_self), None)
+        if me is None or me.person_id != str(application.applicant_person_id):
+            options = []
+        cached = list(options)
+        application._runner_acting_people = cached
+    return cached
+
+
+def _acting_options(form: Form) -> list[Any]:
+    return acting_people(form.application) if form.application is not None else []
+
+
+def people_names(application: Any, language: str) -> dict[str, str]:
+    """The name of every person a person field of this application may hold (the people it is
+    for, and whom its account may act for), as its pages show them."""
+    names = {
+        str(option.person_id): pick(option.names, language) for option in acting_people(application)
+    }
+    for subject in application.subjects or []:
+        given = subject.get("names") or {}
+        if given:
+            names[str(subject["person_id"])] = pick(given, language)
+    return names
 
 
 def _person(person_id: str, names: Mapping[str, str], hint: str, form: Form) -> dict[str, str]:

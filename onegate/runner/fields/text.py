@@ -127,6 +127,10 @@ def _read_email(one: Any, name: str, form: Form) -> Answer:
 
 
 def _phone_shown(_one: AnyField, value: Any, _form: Form) -> str:
+    return phone_shown(value)
+
+
+def phone_shown(value: Any) -> str:
     """A stored E.164 number as people write it: "081 234 5678" for a Thai one."""
     if not value:
         return ""

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,14 +34,18 @@ from onegate.runner.constants import ApplicationStatus
 from onegate.runner.constants import AppliesAs as Kind
 from onegate.runner.facts import facts_read
 from onegate.runner.models import Application
-from onegate.runner.selectors import SUBJECT_TYPE, answers_checksum
+from onegate.runner.selectors import (
+    SUBJECT_TYPE,
+    answers_checksum,
+    application_draft_find,
+    application_on_behalf_of,
+)
 
 # The draft's own services and the shared checks (package-private helpers of the services).
 from onegate.runner.services.drafts import (
     ApplicationRefused,
     _acting_reads,
     _facts_audit,
-    _on_behalf_of,
     _refuse,
     _staff_reads,
     application_delete,
@@ -133,12 +138,15 @@ def _too_old(
     facts: dict[str, Any],
     access_for: Callable[[dict], AccessContext],
 ) -> dict | None:
-    """The first child older than the service's ``child_max_age``, if any."""
+    """The first child older than the service's ``child_max_age``, if any (the limit is about
+    children and wards applied for: a person applying for themselves or a delegator is not one)."""
     oldest = compiled.model.applicants.child_max_age
     if oldest is None:
         return None
     today = timezone.localdate()
     for subject in subjects:
+        if subject.get("relationship") not in (Relationship.CHILD, Relationship.WARD):
+            continue
         born = _date_of_birth(compiled, facts, subject, access_for(subject))
         if born is not None and age_on(born, today) > oldest:  # unknown: eligibility decides
             return subject
@@ -158,7 +166,7 @@ def _draft_audits(
         subject_type=SUBJECT_TYPE,
         subject_id=application.pk,
         purpose="Start an application",
-        on_behalf_of=_on_behalf_of(actor, application),
+        on_behalf_of=application_on_behalf_of(application, actor),
         payload={
             "service": application.service_slug,
             "version": str(version_id),
@@ -167,6 +175,21 @@ def _draft_audits(
             "assisted": application.assisted_by_id is not None,
         },
     )
+    if application.assisted_by_id is not None:
+        audit_record(
+            actor=actor,
+            action=RunnerAction.ASSISTED_STARTED,
+            subject_type=SUBJECT_TYPE,
+            subject_id=application.pk,
+            purpose="Start an application with a person at a service centre",
+            on_behalf_of=application.user,
+            payload={
+                "centre": str(application.assisted_centre_id),
+                "service": application.service_slug,
+                "person": application.applicant_person_id,
+                "document": (application.identity_check or {}).get("document", ""),
+            },
+        )
     _facts_audit(actor, application, compiled)
 
 
@@ -221,26 +244,53 @@ def application_start(
     else:
         options, applicant, reads = _assisted_checked(assisted, subjects, applies_as, service_slug)
     rows = [_subject(option) for option in options]
-    with transaction.atomic():
-        facts = facts_read(compiled=compiled, subjects=rows, access_for=reads)
-        too_old = _too_old(compiled, rows, facts, reads)
-        if too_old is None:
-            application = _draft_create(
-                actor=actor,
-                compiled=compiled,
-                version_id=version_id,
-                applicant=str(applicant),
-                applies_as=applies_as,
-                subjects=rows,
-                facts=facts,
-                language=language,
-                assisted=assisted,
-            )
-        else:
-            _refused_acting(actor, service_slug, "too_old", [too_old["person_id"]])
+    # The registry reads come first, outside the transaction: no lock is held while the
+    # register answers (it may be remote and slow).
+    facts = facts_read(compiled=compiled, subjects=rows, access_for=reads)
+    too_old = _too_old(compiled, rows, facts, reads)
     if too_old is not None:
+        _refused_acting(actor, service_slug, "too_old", [too_old["person_id"]])
         raise _refuse("too_old", name=pick(too_old["names"]))
-    return application
+    with transaction.atomic():
+        # One start at a time per actor: a second tab or a double click waits here, then
+        # finds the draft the first one made and carries on with it.
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+        existing = _draft_again(actor, service_slug, people, assisted)
+        if existing is not None:
+            return existing
+        return _draft_create(
+            actor=actor,
+            compiled=compiled,
+            version_id=version_id,
+            applicant=str(applicant),
+            applies_as=applies_as,
+            subjects=rows,
+            facts=facts,
+            language=language,
+            assisted=assisted,
+        )
+
+
+def _draft_again(
+    actor: Any, service_slug: str, people: list[str], assisted: AssistedStart | None
+) -> Application | None:
+    """The unexpired draft this start would duplicate: the actor's for the same service and
+    people; for an officer, the one they started with the same person today."""
+    if assisted is None:
+        return application_draft_find(user=actor, service_slug=service_slug, person_ids=people)
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return (
+        Application.objects.filter(
+            status=ApplicationStatus.DRAFT,
+            expires_at__gt=timezone.now(),
+            service_slug=service_slug,
+            assisted_by=assisted.staff,
+            applicant_person_id=people[0],
+            created_at__gte=today,
+        )
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def _assisted_checked(

@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 from onegate.audit.constants import RunnerAction
 from onegate.audit.services import audit_record
 from onegate.identity.acting import ActingOption, Relationship
-from onegate.identity.selectors_acting import account_of
 from onegate.runner.constants import AppliesAs
 from onegate.runner.models import Application
 from onegate.runner.selectors import SUBJECT_TYPE
@@ -61,13 +60,28 @@ def _identity_check(staff: Any, document: str, number_last4: str, photo_compared
         raise ApplicationRefused(
             "not_allowed", str(_("Check the person's identity document before you start."))
         )
+    now = timezone.now().isoformat()
     return {
         "document": document,
         "number_last4": last4,
         "photo_compared": True,
-        "checked_at": timezone.now().isoformat(),
+        "checked_at": now,
         "checked_by": str(staff.pk),
+        "assisted_at": now,
     }
+
+
+def _check_refused(staff: Any, centre_id: str, service_slug: str) -> None:
+    """An officer tried to start without a complete identity check: on the audit log."""
+    with transaction.atomic():
+        audit_record(
+            actor=staff,
+            action=RunnerAction.ACCESS_REFUSED,
+            subject_type=SUBJECT_TYPE,
+            subject_id="-",
+            purpose="Refuse an assisted start without the person's identity checked",
+            payload={"centre": str(centre_id), "service": service_slug},
+        )
 
 
 def application_assisted_start(
@@ -83,30 +97,23 @@ def application_assisted_start(
     language: str,
 ) -> Application:
     """Start an application for the person at the counter, after the officer checked who they
-    are: theirs (their account's when they have one), assisted by ``staff`` at the centre."""
-    check = _identity_check(staff, document, number_last4, photo_compared)
+    are: theirs (their account's when they have one), assisted by ``staff`` at the centre.
+
+    ``application_start`` reads the register first, then creates the draft and writes its
+    records (``DRAFT_STARTED``, ``ASSISTED_STARTED`` with the check made, ``FACTS_READ``) in
+    one transaction; the same start twice the same day gives the draft already made.
+    """
+    try:
+        check = _identity_check(staff, document, number_last4, photo_compared)
+    except ApplicationRefused:
+        _check_refused(staff, centre_id, service_slug)
+        raise
     person = ActingOption(person_id=str(person_id), names=names, relationship=Relationship.SELF)
-    with transaction.atomic():
-        application = application_start(
-            actor=staff,
-            service_slug=service_slug,
-            subjects=[person],
-            applies_as=AppliesAs.SELF,
-            language=language,
-            assisted=AssistedStart(staff=staff, centre_id=str(centre_id), identity_check=check),
-        )
-        audit_record(
-            actor=staff,
-            action=RunnerAction.ASSISTED_STARTED,
-            subject_type=SUBJECT_TYPE,
-            subject_id=application.pk,
-            purpose="Start an application with a person at a service centre",
-            on_behalf_of=account_of(str(person_id)),
-            payload={
-                "centre": str(centre_id),
-                "service": service_slug,
-                "person": str(person_id),
-                "document": document,
-            },
-        )
-    return application
+    return application_start(
+        actor=staff,
+        service_slug=service_slug,
+        subjects=[person],
+        applies_as=AppliesAs.SELF,
+        language=language,
+        assisted=AssistedStart(staff=staff, centre_id=str(centre_id), identity_check=check),
+    )

@@ -10,7 +10,7 @@ its writes in one transaction with the row locked and writes an audit record.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -23,9 +23,8 @@ from onegate.audit.services import audit_record
 from onegate.core.languages import pick
 from onegate.definitions.language import CompiledDefinition, Visibility
 from onegate.definitions.language.model import Page
-from onegate.identity.acting import Relationship, acting_access, acting_option
+from onegate.identity.acting import acting_access, acting_option
 from onegate.identity.models import ServiceCentre
-from onegate.identity.selectors_acting import account_of
 from onegate.registries.adapters import AccessContext
 from onegate.registries.staff import staff_access
 from onegate.runner.constants import FACTS_FRESH_HOURS
@@ -36,6 +35,7 @@ from onegate.runner.selectors import (
     SUBJECT_TYPE,
     application_compiled,
     application_for,
+    application_on_behalf_of,
     may_fill_in,
 )
 
@@ -114,6 +114,7 @@ def _facts_audit(actor: Any, application: Application, compiled: CompiledDefinit
         subject_type=SUBJECT_TYPE,
         subject_id=application.pk,
         purpose="Read registry facts into an application",
+        on_behalf_of=_on_behalf_of(actor, application),
         payload={
             "people": list(application.facts),
             "facts": sorted(set(compiled.model.facts.values())),
@@ -122,12 +123,8 @@ def _facts_audit(actor: Any, application: Application, compiled: CompiledDefinit
 
 
 def _on_behalf_of(actor: Any, application: Application) -> Any:
-    """The account the actor acted for: the person's, for the officer assisting; the one person
-    acted for, when there is one (several children: the payload names them)."""
-    if application.assisted_by_id is not None and application.assisted_by_id == actor.pk:
-        return application.user
-    others = [s for s in application.subjects if s["relationship"] != Relationship.SELF]
-    return account_of(others[0]["person_id"]) if len(others) == 1 else None
+    """The account the actor acted for (``selectors.application_on_behalf_of``)."""
+    return application_on_behalf_of(application, actor)
 
 
 # --- while a draft ----------------------------------------------------------------------------
@@ -156,6 +153,24 @@ def _visible_only(answers: dict[str, Any], visibility: Visibility) -> dict[str, 
     return {key: value for key, value in answers.items() if key in visibility.fields}
 
 
+def _orphans_delete(actor: Any, locked: Application, compiled: CompiledDefinition) -> None:
+    """Delete the files no answer kept lists any more (a question now hidden, a file replaced):
+    personal data the application no longer holds is not kept."""
+    if not any(_takes_files(page.fields) for page in compiled.model.pages):
+        return  # no file question: no file to look for
+    # Imported when needed: the uploads service uses this module's checks.
+    from onegate.runner.selectors import upload_ids_referenced
+    from onegate.runner.services.uploads import uploads_orphaned_delete
+
+    keep = upload_ids_referenced(compiled, locked.answers)
+    uploads_orphaned_delete(actor=actor, application=locked, keep_ids=keep)
+
+
+def _takes_files(fields: Any) -> bool:
+    """Whether any of ``fields`` (or of their groups' fields) is a file question."""
+    return any(one.type == "file" or _takes_files(getattr(one, "fields", ())) for one in fields)
+
+
 def _page(compiled: CompiledDefinition, page_id: str) -> Page:
     page = next((p for p in compiled.model.pages if p.id == page_id), None)
     if page is None:
@@ -171,10 +186,14 @@ def application_page_save(
     answers: dict[str, Any],
     complete: bool,
     resume_page: str,
+    invalid_ids: Iterable[str] = (),
 ) -> Application:
     """Save one page's answers (JSON, from ``fields.page_form``) in place of its earlier ones.
 
-    Answers that the new ones hide are dropped, not kept. A saved draft is kept for another
+    A page saved unfinished (``complete`` False: "save and come back later", "add another")
+    keeps the stored answer of each field in ``invalid_ids`` (shown, but its new answer wrong):
+    nothing given before is lost to a typo. Answers that the new ones hide are dropped, not
+    kept, with the files they held. A saved draft is kept for another
     ``retention.draft_days`` from now (and may be reminded again before that ends).
     """
     _may_fill_in_or_404(actor, application)
@@ -184,17 +203,28 @@ def application_page_save(
         page = _page(compiled, page_id)
         on_page = {field.id for field in page.fields}
         asked = {field.id for field in page.fields if not field.prefill}
-        stored = {key: value for key, value in locked.answers.items() if key not in on_page}
+        kept = set() if complete else set(invalid_ids) & asked
+        stored = {
+            key: value for key, value in locked.answers.items() if key not in on_page or key in kept
+        }
         stored.update({key: value for key, value in answers.items() if key in asked})
         shown = application_visibility(locked, compiled, answers=stored)
         locked.answers = _visible_only(stored, shown)
+        _orphans_delete(actor, locked, compiled)
         done = [p for p in locked.pages_done if p != page_id]
         locked.pages_done = [*done, page_id] if complete else done
         locked.resume_page = resume_page[:63]
         locked.expires_at = timezone.now() + dt.timedelta(days=compiled.model.retention.draft_days)
         locked.reminded_at = None
+        assisting = locked.assisted_by_id is not None and locked.assisted_by_id == actor.pk
+        if assisting:  # the officer has the person at the counter today
+            locked.identity_check = {
+                **(locked.identity_check or {}),
+                "continued_at": timezone.now().isoformat(),
+            }
         locked.save(
             update_fields=[
+                "identity_check",
                 "answers",
                 "pages_done",
                 "resume_page",
@@ -209,6 +239,7 @@ def application_page_save(
             subject_type=SUBJECT_TYPE,
             subject_id=locked.pk,
             purpose="Save an application's answers",
+            on_behalf_of=_on_behalf_of(actor, locked),
             payload={"page": page_id, "complete": complete},
         )
     return locked
@@ -233,6 +264,7 @@ def application_subject_remove(
             subject_type=SUBJECT_TYPE,
             subject_id=locked.pk,
             purpose="Take a person off an application",
+            on_behalf_of=_on_behalf_of(actor, locked),
             payload={"person": str(person_id)},
         )
     return locked
@@ -292,6 +324,7 @@ def application_delete(*, actor: Any, application: Application) -> None:
         if not locked.is_draft:
             raise _refuse("not_draft")
         key, service = locked.pk, locked.service_slug
+        on_behalf_of = _on_behalf_of(actor, locked)
         _remove(locked)
         audit_record(
             actor=actor,
@@ -299,5 +332,6 @@ def application_delete(*, actor: Any, application: Application) -> None:
             subject_type=SUBJECT_TYPE,
             subject_id=key,
             purpose="Delete an application that was not sent",
+            on_behalf_of=on_behalf_of,
             payload={"service": service},
         )

@@ -29,8 +29,7 @@ from onegate.definitions.language import (
     eligibility_evaluate,
 )
 from onegate.definitions.language.model import DeclarationField, GroupField
-from onegate.definitions.models import DefinitionVersion
-from onegate.identity.acting import acting_option
+from onegate.identity.acting import ActingOption, people_i_act_for
 from onegate.identity.permissions import StaffPermission, staff_can
 from onegate.runner.constants import ApplicationStatus
 from onegate.runner.facts import application_inputs
@@ -43,12 +42,14 @@ from onegate.runner.selectors import (
     answers_checksum,
     application_compiled,
     application_for,
+    may_fill_in,
 )
 
 # Package-private helpers shared by the runner's services.
 from onegate.runner.services.drafts import (
     ApplicationRefused,
     _on_behalf_of,
+    _orphans_delete,
     _refuse,
     _visible_only,
 )
@@ -122,11 +123,13 @@ def _eligibility(application: Application, compiled: CompiledDefinition) -> dict
     return found
 
 
-def _acting_record(actor: Any, application: Application) -> dict[str, Any]:
+def _acting_record(
+    actor: Any, application: Application, options: dict[str, ActingOption]
+) -> dict[str, Any]:
     relationships, delegations = {}, []
     for subject in application.subjects:
         relationships[subject["person_id"]] = subject["relationship"]
-        option = acting_option(actor, subject["person_id"])
+        option = options.get(str(subject["person_id"]))
         if option is not None:
             delegations += list(option.delegation_ids)
     return {
@@ -140,15 +143,27 @@ def _acting_record(actor: Any, application: Application) -> dict[str, Any]:
     }
 
 
-def _may_still_act(actor: Any, application: Application) -> bool:
+def _acting_options(actor: Any, application: Application) -> dict[str, ActingOption]:
+    """Whom the actor may act for today, by person id: read once for the whole submission
+    (none for the officer assisting, who acts on the centre's permission)."""
+    if _assisting(actor, application):
+        return {}
+    return {option.person_id: option for option in people_i_act_for(actor)}
+
+
+def _assisting(actor: Any, application: Application) -> bool:
+    return application.assisted_by_id is not None and application.assisted_by_id == actor.pk
+
+
+def _may_still_act(actor: Any, application: Application, options: dict[str, ActingOption]) -> bool:
     """On sending, the actor may still act for everyone on it (a delegation can have ended,
     a child come of age); the assisting officer still has the permission at the centre."""
-    if application.assisted_by_id is not None and application.assisted_by_id == actor.pk:
+    if _assisting(actor, application):
         return staff_can(
             actor, StaffPermission.ASSIST_APPLICANT, centre_id=application.assisted_centre_id
         )
     for subject in application.subjects:
-        option = acting_option(actor, subject["person_id"])
+        option = options.get(str(subject["person_id"]))
         if option is None or not option.covers(application.service_slug):
             return False
     return True
@@ -208,18 +223,28 @@ def application_submit(
     answers_checksum: str,
     declarations: dict[str, bool] | None = None,
     language: str,
+    application: Application | None = None,
 ) -> Application:
     """Send the application: complete, eligible for everyone on it, frozen, with a reference.
 
     Idempotent by ``submit_token``: the same POST again returns the sent application.
+    ``application``: the one ``selectors.application_for`` already gave the caller for
+    ``application_id`` (not read again); without it, it is read and checked here.
     """
-    application_for(user=actor, application_id=application_id)  # another's: 404, audited
+    given = application if application is not None and application.pk == application_id else None
+    if given is None or not may_fill_in(actor, given):
+        application_for(user=actor, application_id=application_id)  # another's: 404, audited
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application_id)
+        locked = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("definition_version")
+            .get(pk=application_id)
+        )
         sent = _submitted_check(locked, submit_token, answers_checksum)
         if sent is not None:
             return sent
-        if not _may_still_act(actor, locked):
+        options = _acting_options(actor, locked)
+        if not _may_still_act(actor, locked, options):
             raise _refuse("not_allowed")
         compiled = application_compiled(locked)
         _declarations_merge(locked, compiled, declarations)
@@ -228,11 +253,12 @@ def application_submit(
         if missing is not None:
             raise _refuse("incomplete", page_id=missing)
         locked.answers = _visible_only(locked.answers, visibility)
+        _orphans_delete(actor, locked, compiled)
         eligibility = _eligibility(locked, compiled)
         refused = next((r for r in eligibility.values() if r["eligible"] is False), None)
         if refused is not None:
             raise ApplicationRefused("ineligible", pick(refused["reason"] or {}))
-        _freeze(actor, locked, eligibility, language)
+        _freeze(actor, locked, eligibility, language, options)
         audit_record(
             actor=actor,
             action=CaseAction.APPLICATION_SUBMITTED,
@@ -252,17 +278,18 @@ def application_submit(
     return locked
 
 
-def _freeze(actor: Any, locked: Application, eligibility: dict, language: str) -> None:
+def _freeze(
+    actor: Any,
+    locked: Application,
+    eligibility: dict,
+    language: str,
+    options: dict[str, ActingOption],
+) -> None:
     now = timezone.now()
-    number = (
-        DefinitionVersion.objects.filter(pk=locked.definition_version_id)
-        .values_list("number", flat=True)
-        .first()
-    )
     locked.submission = {
         "eligibility": eligibility,
-        "acting": _acting_record(actor, locked),
-        "version": number,
+        "acting": _acting_record(actor, locked, options),
+        "version": locked.definition_version.number,
         "answers_sha256": _sha256(locked.answers),
         "facts_sha256": _sha256(locked.facts),
     }

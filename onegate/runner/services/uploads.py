@@ -27,13 +27,32 @@ from django.utils.translation import gettext_lazy as _
 
 from onegate.audit.constants import RunnerAction
 from onegate.audit.services import audit_record
-from onegate.definitions.language.model import FileField
-from onegate.runner.constants import MAX_IMAGE_PIXELS, MAX_PDF_PAGES, ScanResult
+from onegate.definitions.language import CompiledDefinition
+from onegate.definitions.language.model import FileField, GroupField
+from onegate.identity.acting import Relationship
+from onegate.identity.selectors_acting import account_of
+from onegate.runner.constants import (
+    FILES_PER_APPLICATION_MARGIN,
+    MAX_IMAGE_PIXELS,
+    MAX_PDF_PAGES,
+    ScanResult,
+)
 from onegate.runner.models import Application, Upload, uploads_storage
-from onegate.runner.selectors import SUBJECT_TYPE, application_for, may_fill_in
+from onegate.runner.selectors import (
+    SUBJECT_TYPE,
+    application_compiled,
+    application_for,
+    may_fill_in,
+)
 from onegate.runner.uploads import CheckedFile, FileProblem, file_check, name_clean
 
-__all__ = ["UploadRefused", "upload_accept", "upload_download_record", "upload_remove"]
+__all__ = [
+    "UploadRefused",
+    "upload_accept",
+    "upload_download_record",
+    "upload_remove",
+    "uploads_orphaned_delete",
+]
 
 MEGABYTE = 1024 * 1024
 
@@ -44,6 +63,10 @@ REFUSALS = {
     "too_many_one": _("You can upload only one file here. Remove it before you upload another"),
     "too_many": _(
         "You can upload up to %(count)s files here. Remove one before you upload another"
+    ),
+    "too_many_application": _(
+        "This application already has as many files as it can take. Remove one before you "
+        "upload another"
     ),
     "active_content": _(
         "The selected file contains scripts, attached files or actions. Save it again as a plain "
@@ -98,6 +121,17 @@ def _refusal(code: str, field: FileField | None = None) -> UploadRefused:
     return UploadRefused(code, str(REFUSALS[code]) % values)
 
 
+def _on_behalf_of(actor: Any, application: Application) -> Any:
+    """The account a file is given, refused, removed or opened for: the person's, when the
+    officer assisting them acts; the one person applied for, when someone applies for another
+    (as ``services.drafts`` records it). Kept here, not imported, so the drafts service may call
+    this module without an import cycle."""
+    if application.assisted_by_id is not None and application.assisted_by_id == actor.pk:
+        return application.user
+    others = [s for s in application.subjects or [] if s.get("relationship") != Relationship.SELF]
+    return account_of(others[0]["person_id"]) if len(others) == 1 else None
+
+
 def _may_fill_in_or_404(actor: Any, application: Application) -> None:
     """Another person's application is a 404, audited by the selector in its own transaction."""
     if not may_fill_in(actor, application):
@@ -109,9 +143,47 @@ def _is_open(application: Application) -> bool:
     return application.is_draft and (expires_at is None or expires_at > timezone.now())
 
 
-def _files_given(application: Application, field: FileField) -> int:
-    stored = (application.answers or {}).get(field.id)
-    return len(stored) if isinstance(stored, list) else 0
+def _file_fields(fields: Any, items: int = 1) -> Any:
+    """Each file question among ``fields`` with how many times it may be asked (a question in a
+    group once per item the group may have)."""
+    for one in fields:
+        if isinstance(one, FileField):
+            yield one, items
+        elif isinstance(one, GroupField):
+            yield from _file_fields(one.fields, items * one.max_items)
+
+
+def _ceilings(compiled: CompiledDefinition, field: FileField) -> tuple[int, int]:
+    """How many files ``field`` may hold on one application (its ``max_files``, times the items
+    of the groups it is in), and how many the whole application may hold (the same, summed over
+    its file questions, plus a small margin)."""
+    mine, everything = field.max_files, FILES_PER_APPLICATION_MARGIN
+    for page in compiled.model.pages:
+        for one, items in _file_fields(page.fields):
+            everything += one.max_files * items
+            if one.id == field.id:
+                mine = one.max_files * items
+    return mine, everything
+
+
+def _room_check(application: Application, field: FileField) -> None:
+    """ "closed", "too_many" or "too_many_application" unless one more file may be kept, counting
+    the Upload rows (the files really kept, whatever a page posted or the answer says yet). Run
+    with the application's row locked, so two requests cannot both take the last place."""
+    if not _is_open(application):
+        raise FileProblem("closed")
+    mine, everything = _ceilings(application_compiled(application), field)
+    rows = Upload.objects.filter(application_id=application.pk)
+    if rows.filter(field_id=field.id).count() >= mine:
+        raise FileProblem("too_many")
+    if rows.count() >= everything:
+        raise FileProblem("too_many_application")
+
+
+def _room_checked(application: Application, field: FileField) -> None:
+    """``_room_check`` under the application's row lock, in a transaction of its own."""
+    with transaction.atomic():
+        _room_check(Application.objects.select_for_update().get(pk=application.pk), field)
 
 
 def _read(uploaded: UploadedFile, limit: int) -> bytes:
@@ -127,14 +199,11 @@ def _read(uploaded: UploadedFile, limit: int) -> bytes:
     return b"".join(parts)
 
 
-def _checked(
-    *, application: Application, field: FileField, uploaded: UploadedFile, pending: int
-) -> CheckedFile:
-    """What to keep of ``uploaded``, or ``FileProblem`` / the "closed" code as a FileProblem."""
-    if not _is_open(application):
-        raise FileProblem("closed")
-    if _files_given(application, field) + pending >= field.max_files:
-        raise FileProblem("too_many")
+def _checked(*, application: Application, field: FileField, uploaded: UploadedFile) -> CheckedFile:
+    """What to keep of ``uploaded``, or ``FileProblem`` (the "closed" and count codes too). The
+    count is checked first, so a file that cannot be kept is not scanned; ``_store`` counts
+    again under the lock."""
+    _room_checked(application, field)
     limit = field.max_size_mb * MEGABYTE
     if uploaded.size is not None and uploaded.size > limit:
         raise FileProblem("too_big")
@@ -149,6 +218,7 @@ def _refusal_record(*, actor: Any, application: Application, field: FileField, c
             action=RunnerAction.FILE_REFUSED,
             subject_type=SUBJECT_TYPE,
             subject_id=application.pk,
+            on_behalf_of=_on_behalf_of(actor, application),
             purpose="Refuse a file given with an application",
             payload={"field": field.id, "code": code},
         )
@@ -171,12 +241,15 @@ def _store(
     upload.file.save("upload", ContentFile(checked.data), save=False)  # named by upload_path
     try:
         with transaction.atomic():
+            locked = Application.objects.select_for_update().get(pk=application.pk)
+            _room_check(locked, field)  # again: another request may have kept one meanwhile
             upload.save(force_insert=True)
             audit_record(
                 actor=actor,
                 action=RunnerAction.FILE_UPLOADED,
                 subject_type=SUBJECT_TYPE,
                 subject_id=application.pk,
+                on_behalf_of=_on_behalf_of(actor, locked),
                 purpose="Keep a file given with an application",
                 payload={
                     "upload": str(upload.pk),
@@ -203,17 +276,20 @@ def upload_accept(
 ) -> Upload:
     """Check ``uploaded`` for ``field`` of ``application`` and keep it, or ``UploadRefused``.
 
-    ``pending``: files already accepted for this question in the same request and not yet in
-    the stored answer (several files chosen at once), counted against ``max_files``.
+    How many files the question (and the application) already holds is counted from the
+    Upload rows, under a lock on the application's row, so neither a tampered form nor a second
+    tab can pass ``max_files``. ``pending`` is no longer used (the rows count the files accepted
+    earlier in the same request); it is kept so older callers still work.
     """
+    del pending
     _may_fill_in_or_404(actor, application)
     try:
-        checked = _checked(application=application, field=field, uploaded=uploaded, pending=pending)
+        checked = _checked(application=application, field=field, uploaded=uploaded)
+        name = name_clean(uploaded.name or "", checked.kind)
+        return _store(actor=actor, application=application, field=field, name=name, checked=checked)
     except FileProblem as problem:
         _refusal_record(actor=actor, application=application, field=field, code=problem.code)
         raise _refusal(problem.code, field) from problem
-    name = name_clean(uploaded.name or "", checked.kind)
-    return _store(actor=actor, application=application, field=field, name=name, checked=checked)
 
 
 def _files_delete(names: list[str]) -> None:
@@ -263,6 +339,7 @@ def upload_remove(*, actor: Any, application: Application, upload_id: uuid.UUID 
             action=RunnerAction.FILE_REMOVED,
             subject_type=SUBJECT_TYPE,
             subject_id=locked.pk,
+            on_behalf_of=_on_behalf_of(actor, locked),
             purpose="Remove a file from an application not sent yet",
             payload={"upload": str(key), "field": field_id},
         )
@@ -282,6 +359,42 @@ def upload_download_record(*, actor: Any, upload: Upload) -> None:
             action=RunnerAction.FILE_DOWNLOADED,
             subject_type=SUBJECT_TYPE,
             subject_id=upload.application_id,
+            on_behalf_of=_on_behalf_of(actor, upload.application),
             purpose="Open a file given with an application",
             payload={"upload": str(upload.pk), "field": upload.field_id},
         )
+
+
+def uploads_orphaned_delete(*, actor: Any, application: Application, keep_ids: set[str]) -> int:
+    """Delete the application's files whose id is not in ``keep_ids`` (the files its visible
+    answers list, ``upload_ids_referenced``): a file given for a question now hidden, or given
+    on a page that was then not saved. Each one is audited (``FILE_REMOVED``, reason
+    "not_in_answers"); the stored files go once the transaction commits. Returns how many.
+
+    Runs in the caller's transaction when there is one (``application_page_save``,
+    ``application_submit``), with the application's row locked."""
+    _may_fill_in_or_404(actor, application)
+    keep = {str(one) for one in keep_ids}
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        dropped = [
+            row for row in Upload.objects.filter(application=locked) if str(row.pk) not in keep
+        ]
+        if not dropped:
+            return 0
+        on_behalf_of = _on_behalf_of(actor, locked)
+        Upload.objects.filter(pk__in=[row.pk for row in dropped]).delete()
+        for row in dropped:
+            audit_record(
+                actor=actor,
+                action=RunnerAction.FILE_REMOVED,
+                subject_type=SUBJECT_TYPE,
+                subject_id=locked.pk,
+                on_behalf_of=on_behalf_of,
+                purpose="Remove a file no answer of an application lists",
+                payload={"upload": str(row.pk), "field": row.field_id, "reason": "not_in_answers"},
+            )
+        names = [row.file.name for row in dropped if row.file.name]
+        if names:
+            transaction.on_commit(partial(_files_delete, names))
+    return len(dropped)

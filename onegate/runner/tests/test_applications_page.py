@@ -145,7 +145,7 @@ def test_more_applications_cost_no_more_queries(parent, household):
         return len(captured)
 
     start_children(parent, household)
-    parent.get(runner_url("start", service_slug=LICENCE))
+    parent.post(runner_url("start", service_slug=LICENCE))
     queries()  # warm: the catalogue and the compiled definitions are cached
     before = queries()
     start_children_again(parent, household)  # another draft of a service already listed

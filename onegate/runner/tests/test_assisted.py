@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from onegate.audit.constants import CaseAction, RunnerAction
+from onegate.core.languages import format_date
 from onegate.identity.constants import StaffRole
 from onegate.identity.models import ServiceCentre, User
 from onegate.identity.tests.account_fixtures import make_account
-from onegate.identity.tests.acting_fixtures import citizen, link_account, years_ago
+from onegate.identity.tests.acting_fixtures import citizen, link_account, strong_session, years_ago
 from onegate.identity.tests.organisation_fixtures import service_centre, staff_member
 from onegate.notify.constants import Channel
 from onegate.notify.models import Message
@@ -121,6 +122,40 @@ def test_the_officer_starts_an_application_with_the_person(desk: Client, officer
     # and the officer's list of the day has it, with a way back in
     listed = desk.get(ASSIST)
     assert "Boonmee Srisuk" in listed.text and "Continue" in listed.text
+
+
+def test_the_person_sees_where_and_how_it_was_started_with_them(desk: Client, person, centre):
+    account = link_account(make_account("boonmee@example.test"), person)
+    _found(desk, person)
+    _checked(desk, document="passport")
+    desk.post(SERVICE, {"service": LICENCE})
+
+    mine = strong_session(Client(), account).get(reverse("runner:applications")).text
+
+    on = format_date(timezone.localdate(), "en")
+    assert (
+        f"Started with you at {centre.name_en} on {on}, identity checked with your passport" in mine
+    )
+
+
+def test_the_same_start_twice_the_same_day_gives_the_same_draft(officer, person, centre):
+    first, second = (
+        application_assisted_start(
+            staff=officer,
+            centre_id=str(centre.pk),
+            person_id=str(person.pk),
+            names={"en": "Boonmee Srisuk", "th": "บุญมี ศรีสุข"},
+            document="id_card",
+            number_last4="1234",
+            photo_compared=True,
+            service_slug=LICENCE,
+            language="en",
+        )
+        for _ in range(2)
+    )
+
+    assert first.pk == second.pk
+    assert len(actions(RunnerAction.ASSISTED_STARTED)) == 1
 
 
 def test_every_read_is_on_the_persons_access_log(desk: Client, person):
@@ -236,6 +271,7 @@ def test_no_application_without_the_photo_compared(officer, person, centre):
             language="en",
         )
     assert not Application.objects.exists()
+    assert actions(RunnerAction.ACCESS_REFUSED)[0].actor_id == str(officer.pk)
 
 
 def test_the_officer_sees_the_confirmation_but_not_the_application_later(

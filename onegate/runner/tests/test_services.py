@@ -523,3 +523,44 @@ def test_another_persons_draft_cannot_be_deleted(household: Household):
         application_delete(actor=stranger, application=application)
 
     assert Application.objects.filter(pk=application.pk).exists()
+
+
+# --- the officer at the counter ---------------------------------------------------------------
+
+
+def test_a_page_the_officer_saves_is_audited_for_the_person_and_dated(published: None) -> None:
+    from onegate.identity.constants import StaffRole
+    from onegate.identity.tests.organisation_fixtures import service_centre, staff_member
+    from onegate.runner.services import application_assisted_start
+
+    centre = service_centre("lak-si")
+    officer = staff_member(
+        "officer@example.test", StaffRole.CENTRE_OFFICER, centre.agency_slug, centre=centre
+    )
+    person = citizen("Boonmee", "Srisuk", years_ago(70), given_th="บุญมี", family_th="ศรีสุข")
+    account = link_account(make_account("boonmee@example.test"), person)
+    application = application_assisted_start(
+        staff=officer,
+        centre_id=str(centre.pk),
+        person_id=str(person.pk),
+        names={"en": "Boonmee Srisuk", "th": "บุญมี ศรีสุข"},
+        document="id_card",
+        number_last4="1234",
+        photo_compared=True,
+        service_slug=LICENCE,
+        language="en",
+    )
+
+    saved = application_page_save(
+        actor=officer,
+        application=application,
+        page_id="your_licence",
+        answers={},
+        complete=False,
+        resume_page="your_licence",
+    )
+
+    (event,) = actions(RunnerAction.DRAFT_SAVED, saved)
+    assert event.on_behalf_of_id == str(account.pk)
+    continued = dt.datetime.fromisoformat(saved.identity_check["continued_at"])
+    assert abs(timezone.now() - continued) < dt.timedelta(minutes=1)

@@ -323,7 +323,10 @@ def test_a_delegation_ended_before_sending_stops_the_delegate():
     delegation.status = "revoked"
     delegation.save(update_fields=["status"])
 
-    assert refusal(delegate_user, application).code == "not_allowed"
+    with pytest.raises(Http404):  # no longer theirs to see, let alone send
+        submit(delegate_user, application)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
 
 
 def test_a_reference_already_taken_is_drawn_again(monkeypatch):

@@ -11,15 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import struct
+import tempfile
+import time
 import zipfile
 import zlib
 from functools import cache
 
 import pypdf
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
+from django.test import RequestFactory
 from django.utils import timezone
 from PIL import ExifTags, Image
 from pypdf.actions import JavaScript
@@ -31,16 +36,39 @@ from onegate.catalogue.selectors import catalogue_forget
 from onegate.catalogue.services import DEMO_CATALOGUE, catalogue_load_file
 from onegate.definitions.constants import VersionStatus
 from onegate.definitions.demo import load_demo_definitions
+from onegate.definitions.language.model import Page
 from onegate.definitions.models import DefinitionVersion
 from onegate.definitions.selectors import definition_version_compiled
+from onegate.identity.constants import StaffRole
 from onegate.identity.tests.account_fixtures import make_account
-from onegate.identity.tests.acting_fixtures import make_household
-from onegate.runner.constants import ApplicationStatus, AppliesAs, ScanResult
+from onegate.identity.tests.acting_fixtures import make_household, strong_session
+from onegate.identity.tests.organisation_fixtures import service_centre, staff_member
+from onegate.runner.constants import (
+    MAX_REQUEST_FILE_BYTES,
+    ApplicationStatus,
+    AppliesAs,
+    ScanResult,
+)
 from onegate.runner.models import Application, Upload, uploads_storage
-from onegate.runner.services.uploads import UploadRefused, upload_accept, upload_remove
+from onegate.runner.selectors import upload_ids_referenced
+from onegate.runner.services.uploads import (
+    UploadRefused,
+    upload_accept,
+    upload_remove,
+    uploads_orphaned_delete,
+)
+from onegate.runner.tests.journey_support import demo_services_load, page_url, pdf_bytes
+from onegate.runner.tests.test_services import start_for
 from onegate.runner.uploads import FileProblem, file_check
 from onegate.runner.uploads.images import image_clean
-from onegate.runner.uploads.pdf import PYPDF_LIMITS, pdf_check
+from onegate.runner.uploads.limit import (
+    MEGABYTE,
+    page_upload_budget,
+    upload_limit_install,
+    upload_too_large,
+    upload_too_large_message,
+)
+from onegate.runner.uploads.pdf import MAX_STREAMS, PYPDF_LIMITS, pdf_check
 from onegate.runner.uploads.sniff import name_clean, sniff
 
 SERVICE = "renew-driving-licence"
@@ -457,6 +485,79 @@ def test_a_deflate_bomb_in_an_object_stream_stops_at_pypdfs_limit_as_we_set_it()
     assert PYPDF_LIMITS["jbig2dec_binary"] is None
 
 
+@pytest.mark.parametrize(
+    "action",
+    [
+        pytest.param(b"<< /S /GoToR /F (http://x.test/a.pdf) /D [0 /Fit] >>", id="another file"),
+        pytest.param(b"<< /S /GoToE /T << /R /C /N (a) >> >>", id="an embedded document"),
+        pytest.param(b"<< /S /Rendition /OP 0 >>", id="a media clip"),
+        pytest.param(b"<< /S /Sound /Sound 4 0 R >>", id="a sound"),
+        pytest.param(b"<< /S /Movie /T (clip) >>", id="a movie"),
+        pytest.param(b"<< /S /Hide /T (field) >>", id="hiding fields"),
+    ],
+)
+def test_an_action_opening_another_file_or_playing_media_is_refused(action):
+    objects = {**PAGES, 4: b"<< >>"}
+    objects[1] = b"<< /Type /Catalog /Pages 2 0 R /OpenAction " + action + b" >>"
+
+    assert problem(pdf_check, pdf_by_hand(objects)) == "active_content"
+
+
+def _timed_check(data: bytes) -> tuple[str | None, float]:
+    started = time.perf_counter()
+    outcome = problem(file_check, data, accept=("pdf",))
+    return outcome, time.perf_counter() - started
+
+
+def test_many_streams_after_the_end_marker_are_checked_quickly_and_refused():
+    # The reviewer's file: 50,000 streams whose dictionaries have no "obj" within 64 KiB took
+    # minutes when each one rescanned the file from its start.
+    tail = b"%" + b" " * 70_000 + b"\n" + b"/A >>\nstream\nx\nendstream\n" * 50_000
+    data = pdf_written() + tail
+
+    outcome, seconds = _timed_check(data)
+
+    assert seconds < 5
+    assert outcome == "damaged"  # no %%EOF in its last 1,024 bytes
+    assert _timed_check(data)[0] == outcome  # the same answer every time
+
+
+def test_many_streams_inside_the_file_are_checked_in_one_pass():
+    plain = pdf_written()
+    body = b"%" + b" " * 70_000 + b"\n" + b"/A >>\nstream\nx\nendstream\n" * 50_000
+    at = plain.rindex(b"startxref")  # after the table, before the pointer to it
+    data = plain[:at] + body + plain[at:]
+
+    outcome, seconds = _timed_check(data)
+
+    assert seconds < 5
+    assert outcome is None  # a real page, nothing active: kept
+    assert _timed_check(data)[0] is None
+
+
+def test_more_streams_than_the_ceiling_are_refused_as_too_large_to_open():
+    plain = pdf_written()
+    body = b"<< >>\nstream\n\nendstream\n" * (MAX_STREAMS + 1)
+    at = plain.rindex(b"startxref")
+    data = plain[:at] + body + plain[at:]
+
+    outcome, seconds = _timed_check(data)
+
+    assert outcome == "unpacks_too_large"
+    assert seconds < 5
+
+
+def test_a_stream_header_with_no_end_is_not_read_again_for_each_header():
+    plain = pdf_written()
+    at = plain.rindex(b"startxref")
+    data = plain[:at] + b">>\nstream\n" * 200_000 + plain[at:]
+
+    outcome, seconds = _timed_check(data)
+
+    assert seconds < 5
+    assert outcome is None
+
+
 # --- the service: limits, storage, audit --------------------------------------------------------
 
 
@@ -596,21 +697,111 @@ def test_an_empty_file_is_refused_by_the_service(db):
 
 
 def test_a_second_file_for_a_one_file_question_is_refused(db):
-    stored = [{"id": "x", "name": "a.pdf", "size": 1, "content_type": "application/pdf"}]
-    application, user = draft_application(answers={"medical_certificate": stored})
+    application, user = draft_application()
+    accept(application, user, "a.pdf", pdf_written())
 
-    refused = refusal(application, user, "b.pdf", pdf_written())
+    refused = refusal(application, user, "b.pdf", pdf_written())  # whatever the answer says yet
 
     assert refused.code == "too_many"
     assert refused.message == (
         "You can upload only one file here. Remove it before you upload another"
     )
+    assert Upload.objects.filter(application=application).count() == 1
 
 
-def test_files_chosen_together_count_against_the_limit(db):
+def test_the_files_kept_are_counted_not_what_the_page_or_the_answer_says(db):
+    # A page posted again after an error, a tampered form or a second tab lists fewer files
+    # than are kept: the rows decide, so the question never holds more than it takes.
+    application, user = draft_application(answers={})
+    accept(application, user, "a.pdf", pdf_written(), pending=0)
+
+    for _again in range(5):
+        assert refusal(application, user, "b.pdf", pdf_written()).code == "too_many"
+
+    assert Upload.objects.filter(application=application).count() == 1
+    assert len(events(RunnerAction.FILE_REFUSED)) == 5
+
+
+def test_an_application_holds_no_more_files_than_its_questions_take_together(db):
     application, user = draft_application()
+    compiled = definition_version_compiled(version_id=application.definition_version_id)
+    takes = sum(one.max_files for _page, one in compiled.model.all_fields() if one.type == "file")
+    assert takes == 2  # its two file questions take one file each; then the margin of five
+    for number in range(takes + 5):
+        Upload.objects.create(
+            application=application,
+            field_id=f"elsewhere_{number}",
+            name="a.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+            file="uploads/none",
+        )
 
-    assert refusal(application, user, "b.pdf", pdf_written(), pending=1).code == "too_many"
+    refused = refusal(application, user, "b.pdf", pdf_written())
+
+    assert refused.code == "too_many_application"
+    assert refused.message.startswith("This application already has as many files as it can")
+    assert Upload.objects.filter(application=application).count() == 7
+
+
+def test_files_no_answer_lists_are_deleted_with_their_stored_files_and_audited(
+    db, django_capture_on_commit_callbacks
+):
+    application, user = draft_application()
+    kept = accept(application, user, "a.pdf", pdf_written())
+    stored_name = kept.file.name
+    assert uploads_storage().exists(stored_name)
+
+    assert (
+        uploads_orphaned_delete(actor=user, application=application, keep_ids={str(kept.pk)}) == 0
+    )
+    assert Upload.objects.filter(pk=kept.pk).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dropped = uploads_orphaned_delete(actor=user, application=application, keep_ids=set())
+
+    assert dropped == 1
+    assert not Upload.objects.filter(application=application).exists()
+    assert not uploads_storage().exists(stored_name)
+    removed = events(RunnerAction.FILE_REMOVED)
+    assert [event.payload for event in removed] == [
+        {"upload": str(kept.pk), "field": "medical_certificate", "reason": "not_in_answers"}
+    ]
+
+
+def test_the_files_an_answer_lists_are_found_in_groups_too(db):
+    application, _user = draft_application()
+    compiled = definition_version_compiled(version_id=application.definition_version_id)
+    listed = [{"id": "f1", "name": "a.pdf", "size": 1, "content_type": "application/pdf"}]
+
+    assert upload_ids_referenced(compiled, {"medical_certificate": listed}) == {"f1"}
+    assert upload_ids_referenced(compiled, {"medical_certificate": "f1"}) == set()
+    assert upload_ids_referenced(compiled, None) == set()
+
+
+def test_an_officer_giving_or_removing_a_file_is_audited_as_acting_for_the_person(db):
+    centre = service_centre("lak-si")
+    officer = staff_member(
+        "officer@example.test", StaffRole.CENTRE_OFFICER, centre.agency_slug, centre=centre
+    )
+    application, person_account = draft_application(owner=make_account("person@example.test"))
+    application.assisted_by = officer
+    application.assisted_centre_id = centre.pk
+    application.save(update_fields=["assisted_by", "assisted_centre_id"])
+
+    kept = accept(application, officer, "a.pdf", pdf_written())
+    refusal(application, officer, "b.pdf", pdf_written())
+    upload_remove(actor=officer, application=application, upload_id=kept.pk)
+
+    for action in (
+        RunnerAction.FILE_UPLOADED,
+        RunnerAction.FILE_REFUSED,
+        RunnerAction.FILE_REMOVED,
+    ):
+        (event,) = events(action)
+        assert event.actor_id == str(officer.pk)
+        assert event.on_behalf_of_id == str(person_account.pk)
 
 
 @pytest.mark.parametrize(
@@ -717,3 +908,132 @@ def test_no_file_is_removed_from_a_sent_application(db):
 
     assert refused.value.code == "closed"
     assert Upload.objects.filter(pk=upload.pk).exists()
+
+
+# --- the request's ceiling: files past the page's budget are not read -------------------------
+
+
+def _page(*fields: dict) -> Page:
+    return Page.model_validate({"id": "files", "title": {"en": "Files"}, "fields": list(fields)})
+
+
+def _file(field_id: str, **limits) -> dict:
+    return {"id": field_id, "type": "file", "label": {"en": "A file"}, **limits}
+
+
+def test_a_pages_budget_is_what_its_file_questions_take_and_never_over_the_ceiling():
+    text = {"id": "name", "type": "text", "label": {"en": "Name"}}
+    group = {
+        "id": "trips",
+        "type": "group",
+        "label": {"en": "Trips"},
+        "item_label": {"en": "Trip"},
+        "max_items": 2,
+        "fields": [_file("ticket", max_size_mb=2, max_files=1)],
+    }
+    revealed = _file("lease", max_size_mb=5, max_files=3, condition='answers.name == "x"')
+
+    assert page_upload_budget(_page(text)) == 0
+    assert page_upload_budget(None) == 0
+    assert page_upload_budget(_page(_file("scan"))) == 10 * MEGABYTE  # 10 MB, one file
+    assert page_upload_budget(_page(text, revealed, group)) == (15 + 4) * MEGABYTE
+    assert page_upload_budget(_page(_file("many", max_size_mb=50, max_files=20))) == (
+        MAX_REQUEST_FILE_BYTES
+    )
+    assert MAX_REQUEST_FILE_BYTES == 60 * MEGABYTE
+    assert upload_too_large_message(_page(text, revealed, group)) == (
+        "The selected file must be smaller than 5 MB"
+    )
+    assert upload_too_large_message(_page(text)) == "This page does not take files"
+
+
+def _posted(size: int, **data):
+    request = RequestFactory().post(
+        "/apply/x/page/files/", {"scan": SimpleUploadedFile("scan.pdf", b"%" * size), **data}
+    )
+    request.upload_handlers  # noqa: B018  (made from the settings, as for a real request)
+    return request
+
+
+def _temporary_files() -> list[int]:
+    folder = settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir()
+    return [entry.stat().st_size for entry in os.scandir(folder) if entry.is_file()]
+
+
+def test_a_request_carrying_more_than_the_pages_budget_is_stopped_before_it_is_kept():
+    budget = page_upload_budget(_page(_file("scan")))  # 10 MB
+    request = _posted(budget + 2 * MEGABYTE, name="Somchai")
+    before = set(_temporary_files())
+
+    upload_limit_install(request, budget_bytes=budget)
+    files = request.FILES
+
+    assert request._onegate_upload_too_large is True
+    assert "scan" not in files
+    assert not [size for size in _temporary_files() if size > budget and size not in before]
+
+
+def test_a_file_passing_the_budget_while_it_is_read_is_stopped_too():
+    # declared within the form's allowance, so only counting the bytes read stops it
+    request = _posted(MEGABYTE + MEGABYTE // 2)
+
+    upload_limit_install(request, budget_bytes=MEGABYTE)
+
+    assert "scan" not in request.FILES
+    assert request._onegate_upload_too_large is True
+
+
+def test_files_within_the_budget_are_read_as_usual():
+    request = _posted(2000, name="Somchai")
+
+    upload_limit_install(request, budget_bytes=MEGABYTE)
+
+    assert request.FILES["scan"].size == 2000
+    assert request.POST["name"] == "Somchai"
+    assert request._onegate_upload_too_large is False
+
+
+def test_a_page_without_file_questions_takes_no_file_at_all():
+    request = _posted(10)
+
+    text = {"id": "name", "type": "text", "label": {"en": "Name"}}
+    upload_limit_install(request, budget_bytes=page_upload_budget(_page(text)))
+
+    assert upload_too_large(request) is True  # the body read for the answer
+    assert "scan" not in request.FILES
+
+
+def test_the_ceiling_cannot_be_installed_once_the_body_is_read():
+    request = _posted(10)
+    request.FILES  # noqa: B018
+
+    with pytest.raises(RuntimeError):
+        upload_limit_install(request, budget_bytes=MEGABYTE)
+
+
+# --- through the page: the files kept decide, not what the page posts ---------------------------
+
+
+def test_a_page_posted_again_and_again_with_a_file_keeps_no_more_than_the_question_takes(
+    db, client
+):
+    demo_services_load()
+    household = make_household()
+    browser = strong_session(client, household.parent_user)
+    application = start_for(household.parent_user, service="tell-us-you-have-moved")
+    url = page_url(application, "new_address_page")
+
+    for _again in range(6):  # the moving date is missing: the page is never saved
+        posted = browser.post(
+            url,
+            {
+                "home_status": "rent",
+                "tenancy_agreement": SimpleUploadedFile(
+                    "lease.pdf", pdf_bytes(), "application/pdf"
+                ),
+            },
+        )
+        assert posted.status_code == 200
+
+    assert Upload.objects.filter(application=application).count() == 3
+    assert "You can upload up to 3 files here" in posted.content.decode()

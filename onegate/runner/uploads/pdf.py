@@ -3,7 +3,8 @@
 A PDF is kept byte for byte (rewriting it would break a digital signature on a certificate), so
 it is refused rather than cleaned when it carries anything active. ``pdf_check`` refuses:
 
-* a file pypdf cannot read as a PDF, or with no pages ("damaged");
+* a file pypdf cannot read as a PDF, with no pages, or not ending with ``%%EOF`` in its last
+  1,024 bytes ("damaged");
 * an encrypted file ("encrypted": even one that opens without a password, since its streams
   cannot be checked and a case worker's tools may not open it);
 * more than ``constants.MAX_PDF_PAGES`` pages ("too_many_pages");
@@ -12,7 +13,8 @@ it is refused rather than cleaned when it carries anything active. ``pdf_check``
   ("unpacks_too_large");
 * active content ("active_content"): any of the PDF names in ``ACTIVE_NAMES`` (JavaScript, an
   action run on opening or on an event, launching a program, an embedded or attached file, rich
-  media, an XFA form, a form that submits or imports data). An ``/OpenAction`` that only opens at
+  media, sound and movies, an XFA form, a form that submits or imports data, a link to another
+  file). An ``/OpenAction`` that only opens at
   a page is fine; one that runs JavaScript names ``/JavaScript`` or ``/JS`` and is refused.
 
 Where active names are looked for, and why in two ways:
@@ -30,7 +32,9 @@ Not looked into: page content streams, fonts and images (their names are drawing
 nothing in them can run), and the literal strings of text. Our own inflating reads only
 ``/FlateDecode`` data (the filter PDFs use for nearly all compressed data); pypdf's limits cap
 the other filters. A stream whose data has no ``endstream`` hides the bytes up to the next one
-from the raw scan; the parsed scan still sees those objects.
+from the raw scan; the parsed scan still sees those objects. The raw scan reads the file in one
+pass, with at most ``MAX_STREAMS`` streams and a budget of bytes read ("unpacks_too_large"
+past either), so no file can make it slow.
 """
 
 from __future__ import annotations
@@ -65,6 +69,11 @@ ACTIVE_NAMES = frozenset(
         "SubmitForm",  # send form data somewhere
         "ImportData",  # load form data from a file
         "GoToE",  # go to an embedded document
+        "GoToR",  # open another file, which may be remote
+        "Rendition",  # play a media clip (and may run a rendition's JavaScript)
+        "Sound",  # play a sound kept in the file
+        "Movie",  # play a movie, possibly from another file
+        "Hide",  # show or hide annotations and fields (used to dress up spoofed forms)
     }
 )
 
@@ -72,6 +81,11 @@ STREAM_MAX_INFLATED = 128 * 1024 * 1024  # one A4 page scanned at 600 dpi in col
 FILE_MAX_INFLATED = 512 * 1024 * 1024
 OBJECT_STREAM_MAX_INFLATED = 16 * 1024 * 1024  # dictionaries only: far smaller in real files
 MAX_NODES = 2_000_000  # dictionary entries, array items and names walked in the parsed objects
+MAX_STREAMS = 100_000  # streams in one file (a 10 MB file of real pages has a few thousand)
+# Bytes the raw scan may read around the streams' dictionaries, as a multiple of the file's size
+# plus a fixed allowance: the one-pass scan needs about 2x; more means a file built to waste time.
+SCAN_BUDGET_FACTOR = 4
+SCAN_BUDGET_EXTRA = 4 * 1024 * 1024
 _CHUNK = 1024 * 1024
 
 # pypdf decodes only object and cross-reference streams for us (we never ask for page
@@ -104,11 +118,16 @@ _PARSE_ERRORS = (
 )
 
 _WHITESPACE = rb"[\x00\t\n\x0c\r ]"
-# A stream's data: after its dictionary's ">>" and the keyword, up to the first "endstream".
-_STREAM = re.compile(rb">>" + _WHITESPACE + rb"*stream(?:\r\n|\n|\r)(.*?)endstream", re.DOTALL)
+# A stream's header: its dictionary's ">>" and the keyword; the data runs from there to the
+# first "endstream" (found with ``bytes.find``, so a header with no end is not rescanned).
+_STREAM_HEADER = re.compile(rb">>" + _WHITESPACE + rb"*stream(?:\r\n|\n|\r)")
 # A name: a slash and the regular characters after it (PDF 32000-1, 7.2.2 and 7.3.5).
 _NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)")
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# Where a PDF's end marker must be: within its last 1,024 bytes, as the PDF reference lets
+# viewers require. Past it, pypdf would look for the marker one line at a time, back to the start.
+_EOF_MARKER = b"%%EOF"
+_EOF_WITHIN = 1024
 _DICTIONARY_LOOKBACK = 64 * 1024  # how far before "stream" its object's "obj" keyword may be
 
 
@@ -121,6 +140,18 @@ def _names(text: bytes) -> set[str]:
             raw = _NAME_ESCAPE.sub(lambda escape: bytes([int(escape.group(1), 16)]), raw)
         found.add(raw.decode("latin-1"))
     return found
+
+
+class _ScanBudget:
+    """The bytes the raw scan has read, refusing the file ("unpacks_too_large") past its budget."""
+
+    def __init__(self, size: int) -> None:
+        self.left = SCAN_BUDGET_FACTOR * size + SCAN_BUDGET_EXTRA
+
+    def spend(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise FileProblem("unpacks_too_large")
 
 
 class _Inflation:
@@ -156,20 +187,40 @@ class _Inflation:
 
 def _raw_scan(data: bytes) -> set[str]:
     """The names written in the file outside the streams' data and inside its object streams;
-    every stream's inflated size counted on the way (``FileProblem`` past the ceilings)."""
+    every stream's inflated size counted on the way (``FileProblem`` past the ceilings).
+
+    One pass from start to end: each stream's data runs from its header to the first
+    ``endstream`` after it, and its dictionary is looked for only between the previous stream's
+    end and its header, so no byte is read more than a fixed number of times whatever the file
+    holds (a file with many streams and no ``obj`` made the old lookback rescan it from the start).
+    """
     inflation = _Inflation()
+    budget = _ScanBudget(len(data))
     outside: list[bytes] = []
     names: set[str] = set()
-    position = 0
-    for match in _STREAM.finditer(data):
-        outside.append(data[position : match.start(1)])
-        position = match.end(1)
-        opening = data.rfind(b"obj", max(0, match.start() - _DICTIONARY_LOOKBACK), match.start())
-        is_object_stream = "ObjStm" in _names(data[max(opening, 0) : match.start(1)])
+    position = 0  # the end of the previous stream's data: nothing before it is looked at again
+    streams = 0
+    while True:
+        header = _STREAM_HEADER.search(data, position)
+        if header is None:
+            break
+        end = data.find(b"endstream", header.end())
+        if end < 0:  # no data ends: what follows is read as outside the streams
+            break
+        streams += 1
+        if streams > MAX_STREAMS:
+            raise FileProblem("unpacks_too_large")
+        floor = max(position, header.start() - _DICTIONARY_LOOKBACK)
+        opening = data.rfind(b"obj", floor, header.start())
+        dictionary = data[opening if opening >= 0 else floor : header.end()]
+        budget.spend(header.end() - floor + len(dictionary))
+        outside.append(data[position : header.end()])
+        is_object_stream = "ObjStm" in _names(dictionary)
         keep = OBJECT_STREAM_MAX_INFLATED if is_object_stream else 0
-        inflated = inflation.inflate(match.group(1), keep_up_to=keep)
+        inflated = inflation.inflate(data[header.end() : end], keep_up_to=keep)
         if is_object_stream:
             names |= _names(inflated)
+        position = end
     outside.append(data[position:])
     return names | _names(b"".join(outside))
 
@@ -206,6 +257,8 @@ def _parsed_names(reader: pypdf.PdfReader) -> Iterator[str]:
 
 def _opened(data: bytes) -> tuple[pypdf.PdfReader, int]:
     """The reader and the page count, refusing an unreadable, encrypted or too long PDF."""
+    if _EOF_MARKER not in data[-_EOF_WITHIN:]:
+        raise FileProblem("damaged")  # pypdf would read the file backwards line by line for it
     reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
     if reader.is_encrypted:
         raise FileProblem("encrypted")
