@@ -105,9 +105,10 @@ class SessionRulesMiddleware:
             self._sign_out(request, "12 hours", _signed_out_absolute_message())
         elif now >= idle_end:
             self._sign_out(request, "inactivity", _signed_out_idle_message())
-        elif not _is_passive(request):
+        else:
             last_seen = float(session.get(LAST_SEEN_KEY, 0))
-            if now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS:
+            # Only when it would be written is the path resolved to see whether it counts.
+            if now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS and not _is_passive(request):
                 session[LAST_SEEN_KEY] = now
 
     @staticmethod

@@ -7,9 +7,11 @@ about a child is the parent's own copy, written to the parent's inbox when it wa
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from django.db.models import QuerySet
+from django.db import connections, router
+from django.db.models import Field, QuerySet
 from django.http import Http404
 
 from onegate.notify.constants import Channel
@@ -31,8 +33,40 @@ def inbox_of(*, user: Any) -> QuerySet[Message]:
 
 
 def inbox_unread_count(*, user: Any) -> int:
-    """How many inbox messages the person has not opened (one indexed count)."""
-    return Message.objects.filter(user=user, channel=Channel.INBOX, read_at__isnull=True).count()
+    """How many inbox messages the person has not opened (one indexed count).
+
+    Every signed-in page's header asks, so the statement is written once per database and
+    sent with the person's id as its parameter: building the same query through the ORM
+    each time cost four times the round trip itself (about 0.5 ms of CPU a page). It counts
+    exactly what ``Message.objects.filter(user=user, channel=INBOX, read_at__isnull=True)``
+    would, through the index on (user, channel, read_at).
+    """
+    alias = router.db_for_read(Message)
+    connection = connections[alias]
+    user_id = _inbox_fields()["user"].get_db_prep_value(user.pk, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_unread_count_sql(alias), [user_id, Channel.INBOX.value])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+@cache
+def _inbox_fields() -> dict[str, Field[Any, Any]]:
+    return {field.name: field for field in Message._meta.concrete_fields}
+
+
+@cache
+def _unread_count_sql(alias: str) -> str:
+    quote = connections[alias].ops.quote_name
+    fields = _inbox_fields()
+    table = quote(Message._meta.db_table)
+    user, channel, read_at = (
+        quote(cast(str, fields[name].column)) for name in ("user", "channel", "read_at")
+    )
+    return (
+        f"SELECT COUNT(*) FROM {table} "  # noqa: S608 (names from the model, values as parameters)
+        f"WHERE {user} = %s AND {channel} = %s AND {read_at} IS NULL"
+    )
 
 
 def message_of(*, user: Any, message_pk: uuid.UUID) -> Message:

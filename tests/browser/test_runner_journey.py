@@ -137,7 +137,12 @@ class Person:
     typed: list[Typed] = field(default_factory=list)
 
     def go(self, path: str) -> None:
+        """Open ``path``; a start page with one person to apply for is started at once (the
+        "Start your application" button: only a POST starts an application)."""
         self.page.goto(self.site + path)
+        single = "form:has(input[type=hidden][name=subject]) button"
+        if "/apply/new/" in path and self.page.locator(single).count():
+            self.press(single)
 
     def type(self, selector: str, text: str) -> None:
         target = self.page.locator(selector)

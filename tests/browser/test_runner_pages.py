@@ -204,13 +204,13 @@ def child_health_sent(client: Client, household: Household) -> Application:
 
 
 def licence_started(client: Client) -> Application:
-    answer = client.get(reverse("runner:start", kwargs={"service_slug": LICENCE}))
+    answer = client.post(reverse("runner:start", kwargs={"service_slug": LICENCE}))
     assert answer.status_code == 302, answer.content.decode()[:2000]
     return newest()
 
 
 def moved_started(client: Client) -> Application:
-    answer = client.get(reverse("runner:start", kwargs={"service_slug": MOVED}))
+    answer = client.post(reverse("runner:start", kwargs={"service_slug": MOVED}))
     assert answer.status_code == 302, answer.content.decode()[:2000]
     return newest()
 
