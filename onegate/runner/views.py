@@ -227,7 +227,7 @@ def page(request: HttpRequest, application_id: uuid.UUID, page_id: str) -> HttpR
         # Before anything reads the body: a request carrying more files than the page takes is
         # stopped while it arrives, not spooled to disk first.
         upload_limit_install(request, budget_bytes=page_upload_budget(shown))
-        forged = CsrfViewMiddleware(_no_response).process_view(request, None, (), {})
+        forged = CsrfViewMiddleware(_no_response).process_view(request, _no_response, (), {})
         if forged is not None:
             return forged
         if request.FILES is not None and getattr(request, TOO_LARGE_FLAG, False):

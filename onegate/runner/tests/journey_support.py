@@ -30,7 +30,7 @@ def page_url(application: Application, page_id: str) -> str:
 
 
 def latest() -> Application:
-    return Application.objects.order_by("-created_at").first()
+    return Application.objects.order_by("-created_at")[0]
 
 
 def hidden_inputs(html: str) -> dict[str, str]:

@@ -295,7 +295,7 @@ def test_the_officer_sees_the_confirmation_but_not_the_application_later(
         application_for(user=officer, application_id=application.pk)
 
 
-LICENCE_PAGES = {
+LICENCE_PAGES: dict[str, dict[str, Any]] = {
     "your_licence": {"licence_number": "63001234", "licence_class": "car"},
     "medical": {"medical_condition": False},
     "photo": {"photo_source": "id_card"},

@@ -1290,7 +1290,9 @@ def first_button(html: str) -> str:
     what pressing Enter in a field presses."""
     start = html.index('<form method="post" action="/apply/')
     form = html[start : html.index("</form>", start)]
-    return re.search(r"<button[^>]*>", form)[0]
+    found = re.search(r"<button[^>]*>", form)
+    assert found is not None
+    return found[0]
 
 
 def photo_given(user: Any, application: Application) -> Upload:

@@ -49,7 +49,7 @@ def _with_file(application: Application) -> str:
         sha256="0" * 64,
         file=ContentFile(b"\x89PNG", name="me.png"),
     )
-    return upload.file.name
+    return str(upload.file.name)
 
 
 def test_the_jobs_are_scheduled():
@@ -108,6 +108,7 @@ def test_a_draft_is_reminded_once_a_week_before_it_expires():
     soon.refresh_from_db()
     later.refresh_from_db()
     assert soon.reminded_at is not None and later.reminded_at is None
+    assert soon.expires_at is not None
     inbox = Message.objects.get(user=parent, channel=Channel.INBOX)
     assert inbox.event == "runner.draft_expiring"
     assert inbox.subject == (

@@ -54,7 +54,7 @@ CHILD_CARD = "child-health-card"
 LICENCE = "renew-driving-licence"
 
 # The child health card's question pages, answered (JSON, as ``fields.page_form`` gives them).
-CHILD_CARD_PAGES = {
+CHILD_CARD_PAGES: dict[str, dict[str, Any]] = {
     "health_centre": {"health_centre_choice": "nearest"},
     "health_needs": {"long_term_condition": False, "allergies": ["none"]},
     "contact": {"parent_phone": "+66812345678"},
@@ -179,6 +179,7 @@ def test_a_parent_starts_one_application_for_two_children_pinned_to_the_publishe
     assert application.subjects[0]["relationship"] == Relationship.CHILD
     assert set(application.facts) == {str(household.child.pk), str(household.ward.pk)}
     # kept for the definition's 30 days
+    assert application.expires_at is not None
     left = application.expires_at - timezone.now()
     assert dt.timedelta(days=29, hours=23) < left <= dt.timedelta(days=30)
     assert actions(RunnerAction.DRAFT_STARTED, application)[0].actor_id == str(parent.pk)
@@ -486,7 +487,7 @@ def test_a_deleted_draft_takes_its_files_with_it_once_committed(
 ):
     user, _person = driver()
     application = start_for(user, service=LICENCE)
-    stored = _upload(application, user).file.name
+    stored = str(_upload(application, user).file.name)
     assert uploads_storage().exists(stored)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -501,7 +502,7 @@ def test_a_deleted_draft_takes_its_files_with_it_once_committed(
 def test_a_rolled_back_delete_keeps_the_files(published: None):
     user, _person = driver()
     application = start_for(user, service=LICENCE)
-    stored = _upload(application, user).file.name
+    stored = str(_upload(application, user).file.name)
 
     def delete_then_fail() -> None:
         with transaction.atomic():

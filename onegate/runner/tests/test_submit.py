@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import pytest
 from django.http import Http404
@@ -229,7 +230,7 @@ def test_the_declaration_must_be_made():
 
 
 def _licence_filled(user, expires_in_days: int) -> Application:
-    pages = {
+    pages: dict[str, dict[str, Any]] = {
         "your_licence": {
             "licence_number": "63001234",
             "licence_class": "car",

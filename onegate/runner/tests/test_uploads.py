@@ -311,6 +311,7 @@ def test_a_photo_taken_on_its_side_is_turned_upright_before_its_exif_goes():
 
     assert cleaned.size == (20, 40)  # turned a quarter clockwise: the left half is now on top
     top, bottom = cleaned.getpixel((10, 5)), cleaned.getpixel((10, 35))
+    assert isinstance(top, tuple) and isinstance(bottom, tuple)
     assert top[0] > 200 and top[2] < 60
     assert bottom[2] > 200 and bottom[0] < 60
 

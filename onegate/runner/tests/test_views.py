@@ -509,6 +509,7 @@ def test_a_question_page_offers_saving_and_says_until_when_answers_are_kept(pare
     assert 'id="og-timeout"' in html  # the session-timeout warning of every signed-in page
     assert re.search(r'<button [^>]*value="save" name="action"', html)
     assert "Save and come back later" in html
+    assert application.expires_at is not None
     until = format_date(application.expires_at, "en")
     assert f"We save your answers as you go. You can come back to them until {until}." in html
 
