@@ -239,7 +239,7 @@ def test_question_page_with_text_date_radios_and_a_fact(person_at, parent):
 
 def test_question_page_of_dates(person_at, runner_site):
     visitor = signed_in(visitor_with_passport())
-    answer = visitor.get(reverse("runner:start", kwargs={"service_slug": ETA}))
+    answer = visitor.post(reverse("runner:start", kwargs={"service_slug": ETA}))
     assert answer.status_code == 302
     everywhere(person_at, session_of(visitor), "question-date", page_path(newest(), "your_trip"))
 
