@@ -38,6 +38,9 @@ urlpatterns += i18n_patterns(
     # account pages), the application pages under apply/, assisted applications under
     # service-centre/assist/; one "runner" namespace.
     path("", include("onegate.runner.urls")),
+    # Cases (issue 9): a person's case pages under account/applications/case/, the back office
+    # under casework/.
+    path("", include("onegate.cases.urls")),
     path("account/", include("onegate.identity.urls")),
     # OpenID Connect provider's pages (issue 5): the consent page and the logout page.
     path("o/", include(oidc_urls.pages)),

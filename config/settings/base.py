@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "onegate.appointments",  # issue 6: slots and bookings at service centres
     "onegate.definitions",  # issue 7: service definitions, rules, versions, designer
     "onegate.runner",  # issue 8: the citizen journey, applications, uploads, assisted digital
+    "onegate.cases",  # issue 9: cases, automatic decisions, the back office, notices
     "onegate.demo_rp",  # the demo agency system (served only when DEMO_RP_ENABLED)
     "django.contrib.admin",
     "django.contrib.auth",
@@ -427,5 +428,7 @@ LOGGING = {
         # Request errors are logged without request bodies or query strings (personal data).
         "django.request": {"level": "ERROR"},
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        # fontTools logs every table it reads while a decision notice's PDF is made.
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -133,7 +133,21 @@ class CaseAction(StrEnum):
     CASE_VIEWED = "cases.case_viewed"
     CASE_ASSIGNED = "cases.case_assigned"
     INFORMATION_REQUESTED = "cases.information_requested"
-    DECISION_MADE = "cases.decision_made"
+    DECISION_MADE = "cases.decision_made"  # payload "by": "rules", "officer" or "four_eyes"
+    # issue 9: the rest of a case's life, and reads of it
+    CASE_OPENED = "cases.case_opened"  # from a sent application, one per person it is for
+    RULES_EVALUATED = "cases.rules_evaluated"  # the rules ran (approve, refuse or refer)
+    CASE_RELEASED = "cases.case_released"  # an officer put it back in the queue
+    NOTE_ADDED = "cases.note_added"
+    INFORMATION_ANSWERED = "cases.information_answered"
+    REFUSAL_PROPOSED = "cases.refusal_proposed"  # the first officer of a four-eyes refusal
+    REFUSAL_CONFIRMED = "cases.refusal_confirmed"  # the second officer: the case is refused
+    REFUSAL_REJECTED = "cases.refusal_rejected"  # the second officer did not agree
+    REVIEW_ASKED = "cases.review_asked"  # a refusal reviewed: a new case opened
+    ACTION_REFUSED = "cases.action_refused"  # a change refused: stale form, state, not allowed
+    CASE_ACCESS_REFUSED = "cases.access_refused"  # a case asked for by someone who may not see it
+    FILE_DOWNLOADED = "cases.file_downloaded"  # a file given with an answer, or the application's
+    NOTICE_VIEWED = "cases.notice_viewed"  # a decision notice read (page or PDF)
 
 
 class CredentialAction(StrEnum):

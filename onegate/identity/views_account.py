@@ -110,6 +110,8 @@ _STAFF_TOOLS = (
         StaffPermission.VIEW_APPOINTMENT_DAY,
         ("appointments:staff_centres",),
     ),
+    # cases (issue 9): the agency's queues and cases
+    (gettext_lazy("Casework"), StaffPermission.VIEW_CASE, ("cases:queues",)),
     (gettext_lazy("Your agency's staff"), StaffPermission.VIEW_STAFF, ("identity:staff_agencies",)),
 )
 

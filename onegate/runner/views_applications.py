@@ -2,13 +2,17 @@
 continue or delete (with the day each is kept until), and the ones they sent, with their
 reference. Found only through ``selectors.applications_of``: their own account's, and those
 where they are the person applying (started for them at a service centre: the page says where,
-when and with which document their identity was checked). Its cost does not grow with the
+when and with which document their identity was checked). Under each sent application, where it
+stands for each person it is for, from the status providers (``status.statuses_for``: the cases
+app's, once registered); then the applications someone else sent for people the user acts for
+(the other parent's, say), which only the providers know of. Its cost does not grow with the
 number of applications: one query for them, one for the newest published versions, one for the
-centres' names."""
+centres' names, and a fixed few for the providers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,9 +27,10 @@ from onegate.definitions.selectors import definitions_published
 from onegate.runner.constants import AppliesAs
 from onegate.runner.models import Application
 from onegate.runner.selectors import application_compiled, applications_of, centre_names
+from onegate.runner.status import StatusLine, statuses_for
 from onegate.runner.views import continue_url, signed_in, subject_names
 
-__all__ = ["ApplicationRow", "applications"]
+__all__ = ["ApplicationRow", "OtherApplication", "applications"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,16 @@ class ApplicationRow:
     continue_url: str = ""
     newer: bool = False  # a newer version of the service is published (a draft carries on)
     assisted: str = ""  # "Started with you at … on …, identity checked with …" (a centre's)
+    statuses: tuple[StatusLine, ...] = ()  # where it stands, per person (sent ones)
+
+
+@dataclass(frozen=True)
+class OtherApplication:
+    """An application someone else sent for a person the user acts for: only its lines."""
+
+    title: str
+    sent_on: dt.date | None
+    statuses: tuple[StatusLine, ...]
 
 
 # The document the officer checked, as the person reads it about themselves.
@@ -85,8 +100,25 @@ def applications(request: HttpRequest) -> HttpResponse:
         return ApplicationRow(one, title, whom, continue_url(one), newer, assisted)
 
     rows = [row(one) for one in found]
+    sent = [one for one in rows if not one.application.is_draft]
+    statuses = statuses_for([one.application for one in sent], request.user)
     context = {
         "drafts": [one for one in rows if one.application.is_draft],
-        "submitted": [one for one in rows if not one.application.is_draft],
+        "submitted": [_with_statuses(one, statuses) for one in sent],
+        "others": _others(statuses, {str(one.application.pk) for one in sent}),
     }
     return render(request, "runner/applications.html", context)
+
+
+def _with_statuses(row: ApplicationRow, statuses: dict[str, list[StatusLine]]) -> ApplicationRow:
+    lines = tuple(statuses.get(str(row.application.pk), ()))
+    return replace(row, statuses=lines) if lines else row
+
+
+def _others(statuses: dict[str, list[StatusLine]], listed: set[str]) -> list[OtherApplication]:
+    """The applications only the providers know of, as they ordered them."""
+    return [
+        OtherApplication(lines[0].service_title, lines[0].sent_on, tuple(lines))
+        for application_id, lines in statuses.items()
+        if application_id not in listed and lines
+    ]

@@ -1,8 +1,10 @@
 """ "Your applications": the ones not sent yet (continue, delete, kept until when, a newer version
-of the service), the ones sent (reference, sent on), nothing for anyone else, and its cost."""
+of the service), the ones sent (reference, sent on, where each stands from the status providers),
+the ones only a provider knows (sent by someone else), nothing for anyone else, and its cost."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -25,6 +27,7 @@ from onegate.identity.tests.acting_fixtures import (
     years_ago,
 )
 from onegate.runner.models import Application
+from onegate.runner.status import StatusLine, status_providers_swap, statuses_for
 from onegate.runner.tests.journey_support import (
     CHILD_HEALTH,
     LICENCE,
@@ -167,3 +170,52 @@ def start_children_again(client: Any, household: Any, *, ward: bool = True) -> A
 def test_the_account_page_links_are_not_taken_over(parent):
     # "account/applications/" is the runner's; the rest of "account/" is still identity's
     assert parent.get(reverse("identity:home")).status_code == 200
+
+
+def test_each_sent_application_shows_where_it_stands_from_the_providers(parent, household):
+    application = start_children(parent, household)
+    answer_child_pages(parent, application)
+    send(parent, application, declaration="yes")
+    seen: list[Any] = []
+
+    def provider(applications: Any, user: Any) -> list[StatusLine]:
+        seen.append(([one.pk for one in applications], user))
+        mine = str(application.pk)
+        return [
+            StatusLine(mine, "Niran Jaidee", "Approved", "green", "/niran/", "N-1",
+                       decided_on=dt.date(2026, 3, 2)),
+            StatusLine(mine, "Malee Jaidee", "Information needed", "orange", "/malee/", "M-1",
+                       expected_on=dt.date(2026, 3, 9), answer_by=dt.date(2026, 3, 5)),
+            StatusLine("elsewhere", "Anong Sukjai", "Received", url="/anong/",
+                       expected_on=dt.date(2026, 3, 20), service_title="Register a birth",
+                       sent_on=dt.date(2026, 3, 1)),
+        ]  # fmt: skip
+
+    with status_providers_swap([provider]):
+        page = parent.get(APPLICATIONS).content.decode()
+
+    assert seen == [([application.pk], household.parent_user)]
+    assert "Where it stands" in page
+    assert 'govuk-tag govuk-tag--green">Approved' in page and 'href="/niran/"' in page
+    assert "Decided on 2 March 2026" in page
+    assert "Information needed — answer by 5 March 2026" in page
+    assert "Decision expected by 9 March 2026" in page
+    # an application someone else sent for a person the parent acts for
+    others = page.split("Sent by someone else for people you act for")[1]
+    assert "Register a birth" in others and "Anong Sukjai" in others
+    assert "Sent on 1 March 2026" in others and 'href="/anong/"' in others
+
+
+def test_without_providers_the_page_is_as_before(parent, household):
+    application = start_children(parent, household)
+    answer_child_pages(parent, application)
+    send(parent, application, declaration="yes")
+
+    application.refresh_from_db()
+
+    with status_providers_swap([]):
+        page = parent.get(APPLICATIONS).content.decode()
+        assert statuses_for([application], household.parent_user) == {}
+
+    assert "Where it stands" not in page and "Sent by someone else" not in page
+    assert application.reference in page
