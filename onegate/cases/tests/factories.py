@@ -33,7 +33,6 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
-from pypdf import PdfWriter
 
 from onegate.cases.constants import CaseStatus
 from onegate.cases.models import Case
@@ -60,6 +59,7 @@ from onegate.identity.tests.account_fixtures import make_account
 from onegate.identity.tests.acting_fixtures import citizen, link_account, years_ago
 from onegate.identity.tests.organisation_fixtures import staff_member
 from onegate.registries.models import Person
+from onegate.registries.tests.events_support import run_worker
 from onegate.registries.tests.factories import TravelDocumentFactory
 from onegate.registries.tests.registry_fixtures import person as registry_person
 from onegate.runner.constants import AppliesAs
@@ -67,6 +67,7 @@ from onegate.runner.models import Application
 from onegate.runner.selectors import answers_checksum
 from onegate.runner.services import application_page_save, application_start, application_submit
 from onegate.runner.services.uploads import upload_accept
+from onegate.runner.tests.journey_support import pdf_bytes
 
 LICENCE = "renew-driving-licence"
 ETA = "electronic-travel-authority"
@@ -140,14 +141,6 @@ def staff(role: str = StaffRole.CASE_WORKER, agency: str = "land-transport") -> 
 
 
 # --- applications sent through the runner -----------------------------------------------------
-
-
-def pdf_bytes() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def _start_self(user: User, service: str) -> Application:
@@ -291,20 +284,7 @@ def run_tasks() -> None:
     The worker closes database connections between tasks as a long-running process should; a
     test runs inside one transaction on one connection, so here they are left open."""
     with mock.patch(f"{Worker.__module__}.close_old_connections"):
-        _worker_run()
-
-
-def _worker_run() -> None:
-    Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+        run_worker()
 
 
 def open_and_decide(application: Application) -> list[Case]:
