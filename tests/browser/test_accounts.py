@@ -76,8 +76,19 @@ def confirm_password(page: Any) -> None:
     page.wait_for_load_state()
 
 
+TOTP_STEP_SECONDS = 30
+TOTP_SAFE_SECONDS = 8  # enough for the browser to type, click and the server to answer
+
+
 def fresh_code(secret: str, used: set[str]) -> str:
-    """A code the server has not seen: a used code is refused until its 30 seconds pass."""
+    """A code the server has not seen and will still accept when the form arrives.
+
+    A used code is refused until its 30 seconds pass, and the server accepts only the current
+    step (no tolerance, so a code cannot be replayed in the next one): a code read in the last
+    seconds of its step would expire on the way, as it would for a person, who waits for the next.
+    """
+    while TOTP_STEP_SECONDS - time.time() % TOTP_STEP_SECONDS < TOTP_SAFE_SECONDS:
+        time.sleep(0.5)
     code = totp_code(secret)
     while code in used:
         time.sleep(1)
