@@ -14,7 +14,7 @@ PYTEST_WORKERS ?= auto
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint format bench bench-definitions bench-runner bench-data bench-cases messages install assets translations-compile chromium clean
+.PHONY: run test lint format bench bench-definitions bench-runner bench-data bench-cases bench-credentials messages install assets translations-compile chromium clean
 
 ## install: the Python environment from uv.lock and the front-end packages from package-lock.json
 install: $(VENV)/.synced node_modules/.installed
@@ -112,6 +112,10 @@ bench-data: install
 ## bench-cases: queue page, "take next" with 8 workers, decisions through the worker, the ETA demo mix
 bench-cases: install assets translations-compile
 	$(PY) bench/cases.py
+
+## bench-credentials: verification API checks/s, offline verification on one core, status list fetch
+bench-credentials: install
+	$(PY) bench/credentials.py
 
 clean:
 	rm -rf $(VENV) node_modules frontend/dist

@@ -24,6 +24,9 @@ urlpatterns = [
     # OpenID Connect provider (issue 5): discovery and JWKS under /.well-known/, token,
     # revocation and UserInfo under /o/; its pages are below, inside the language prefixes.
     path("", include(oidc_urls.endpoints)),
+    # Credentials (issue 10): issuer metadata at /.well-known/jwt-vc-issuer, status lists and
+    # credential type metadata under /credentials/ (machine endpoints, no language prefix).
+    path("", include("onegate.credentials.urls_public")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -41,6 +44,11 @@ urlpatterns += i18n_patterns(
     # Cases (issue 9): a person's case pages under account/applications/case/, the back office
     # under casework/.
     path("", include("onegate.cases.urls")),
+    # Verification (issue 10): the border gate at gate/, the clinic verifier at verify/.
+    path("", include("onegate.credentials.urls")),
+    # Entitlements (issue 10): the holder's pages under account/entitlements/, the back
+    # office's under casework/entitlements/.
+    path("", include("onegate.credentials.urls_holder")),
     path("account/", include("onegate.identity.urls")),
     # OpenID Connect provider's pages (issue 5): the consent page and the logout page.
     path("o/", include(oidc_urls.pages)),

@@ -83,6 +83,15 @@ PUBLIC = {
     # Messages (issue 6): the local SMS gateway simulator is another system (the phone network),
     # called by OneGate's worker, not by people; POST only, and a 404 outside the demo and tests.
     "notify_sim:sms",
+    # Credentials (issue 10): what the issuer publishes for verifiers (keys, status lists, types).
+    "credentials:issuer-metadata",
+    "credentials:status-list",
+    "credentials:type-metadata",
+    # Verification (issue 10): the API authenticates a relying party's Bearer token, not a
+    # sign-in (POST only; no token is a 401 problem, credentials/tests/test_api.py); the clinic
+    # verifier is for anyone holding a credential to check, rate limited per address.
+    "api-v1:verification-check",
+    "verification:verifier",
 }
 
 SAMPLES = {"slug": "sample", "uuid": str(uuid.uuid4()), "int": "1", "str": "sample", "path": "x"}

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "onegate.definitions",  # issue 7: service definitions, rules, versions, designer
     "onegate.runner",  # issue 8: the citizen journey, applications, uploads, assisted digital
     "onegate.cases",  # issue 9: cases, automatic decisions, the back office, notices
+    "onegate.credentials",  # issue 10: entitlements, SD-JWT VC credentials, verification
     "onegate.demo_rp",  # the demo agency system (served only when DEMO_RP_ENABLED)
     "django.contrib.admin",
     "django.contrib.auth",
@@ -187,6 +188,10 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGI
 # "Last active" on "your devices and sessions", written at most once a minute per session by
 # onegate.identity.middleware.UserSessionActivityMiddleware (allauth's middleware is not used).
 USERSESSIONS_TRACK_ACTIVITY = True
+# Behind a proxy, the client's address (sign-in rate limits, sessions, the public verifier's
+# limit) comes from a header only the proxy sets, or from X-Forwarded-For counted from the end.
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Accounts (issue 5): sessions, staff sign-in rules, email -----------------------------------
 # A session ends after 15 minutes without a request and 12 hours after sign-in whatever happens
@@ -304,6 +309,7 @@ NOTIFY_MESSAGE_ID_DOMAIN = env.str("NOTIFY_MESSAGE_ID_DOMAIN", default="onegate.
 # The site's public address (https://onegate.example), for links in messages sent by workers,
 # which have no request to build one from; empty leaves messages without links.
 SITE_URL = env.str("SITE_URL", default="")
+CREDENTIALS_ISSUER = env.str("CREDENTIALS_ISSUER", default="")  # credentials' iss; "": SITE_URL
 NOTIFY_SMS_GATEWAY_URL = env.str("NOTIFY_SMS_GATEWAY_URL", default="")
 NOTIFY_SMS_GATEWAY_TOKEN = env.str("NOTIFY_SMS_GATEWAY_TOKEN", default="")
 NOTIFY_SMS_SENDER = env.str("NOTIFY_SMS_SENDER", default="OneGate")

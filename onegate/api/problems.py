@@ -175,6 +175,9 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             detail=_("The body is not a JSON document encoded as UTF-8."),
         )
     response = problem_response(request, status=exc.status_code, detail=exc.message)
+    # Headers the error names, e.g. WWW-Authenticate on a 401 (RFC 9110 section 11.6.1).
+    for name, value in getattr(exc, "headers", {}).items():
+        response[name] = value
     if isinstance(exc, Throttled) and exc.wait:
         response["Retry-After"] = str(exc.wait)
     return response

@@ -11,3 +11,4 @@ from onegate.api.framework import OneGateAPI
 api = OneGateAPI(title="OneGate API", version=API_VERSION, urls_namespace="api-v1")
 api.add_router("", status.router)
 api.add_router("/registry/", "onegate.registries.api.router")
+api.add_router("/verification/", "onegate.credentials.api.router")

@@ -156,6 +156,20 @@ class CredentialAction(StrEnum):
     ISSUED = "credentials.issued"
     REVOKED = "credentials.revoked"
     VERIFIED = "credentials.verified"
+    # issue 10: the rest of an entitlement's life, its credentials and the issuer's keys
+    CREDENTIAL_ISSUED = "credentials.credential_issued"  # a signed SD-JWT VC made for it
+    SUSPENDED = "credentials.suspended"
+    REINSTATED = "credentials.reinstated"
+    EXPIRED = "credentials.expired"  # by the daily job, past its valid_until
+    LOST_REPORTED = "credentials.lost_reported"  # the old credential suspended, a new one issued
+    KEY_CREATED = "credentials.key_created"
+    KEY_ROTATED = "credentials.key_rotated"
+    KEY_PRUNED = "credentials.key_pruned"  # a retired key no longer published
+    CHECK_REFUSED = "credentials.check_refused"  # a verification API question refused
+    ACTION_REFUSED = "credentials.action_refused"  # a change refused: stale, state, not allowed
+    RELYING_PARTY_REGISTERED = "credentials.relying_party_registered"  # an API client added
+    ENTITLEMENT_VIEWED = "credentials.entitlement_viewed"  # an officer opened one (with numbers)
+    SEARCHED = "credentials.searched"  # an officer searched (a digest of the words, not them)
 
 
 class NotifyAction(StrEnum):

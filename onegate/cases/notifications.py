@@ -233,10 +233,10 @@ def _send(
 
 def _valid_until(case: Case, compiled: CompiledDefinition) -> dict[str, str] | str:
     issues = compiled.model.issues
-    days = issues.valid_for_days if issues is not None else None
-    if not days or case.decided_at is None:
+    if issues is None or case.decided_at is None:
         return ""
-    return _date_text(timezone.localdate(case.decided_at) + dt.timedelta(days=days))
+    last_day = issues.last_valid_day(timezone.localdate(case.decided_at))
+    return _date_text(last_day) if last_day is not None else ""
 
 
 def decision_message(*, case: Case, compiled: CompiledDefinition) -> list[Message]:

@@ -88,8 +88,16 @@ class LanguageMiddleware(LocaleMiddleware):
 
 # The OpenID Connect provider's machine endpoints (onegate.identity.oidc.urls ``endpoints``):
 # discovery and JWKS, token, UserInfo, revocation. Clients call them with a bearer token or client
-# credentials, never a browser session, and they have no Thai address.
-MACHINE_PREFIXES = ("/.well-known/",)
+# credentials, never a browser session, and they have no Thai address. So are the credentials'
+# published status lists and type metadata, fetched by verifiers (``/.well-known/jwt-vc-issuer``
+# is covered by the first prefix), and the verification API, which relying parties call with a
+# bearer token thousands of times a minute (its problem details are in English, like the rest).
+MACHINE_PREFIXES = (
+    "/.well-known/",
+    "/credentials/status/",
+    "/credentials/types/",
+    "/api/v1/verification/",
+)
 MACHINE_PATHS = frozenset({"/o/token/", "/o/userinfo/", "/o/revoke_token/"})
 
 # Paths outside the translated site: machine endpoints, assets and the admin.

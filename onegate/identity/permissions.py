@@ -76,6 +76,7 @@ class StaffPermission(StrEnum):
     PUBLISH_DEFINITION = "definitions.publish_definition"
     # credentials
     VERIFY_CREDENTIAL = "credentials.verify_credential"  # check an entitlement, e.g. at the border
+    MANAGE_ENTITLEMENT = "credentials.manage_entitlement"  # suspend, reinstate, revoke
     # appointments
     MANAGE_BOOKINGS = "appointments.manage_bookings"
     VIEW_APPOINTMENT_DAY = "appointments.view_day"  # a centre's day: who is booked when
@@ -92,7 +93,10 @@ _CASEWORK = frozenset({P.VIEW_CASE, P.WORK_CASE})
 # The one map of roles to what they may do, inside the agency (or centre) of the membership.
 ROLE_PERMISSIONS: Mapping[StaffRole, frozenset[str]] = {
     StaffRole.CASE_WORKER: _CASEWORK,
-    StaffRole.TEAM_LEAD: _CASEWORK | {P.ASSIGN_CASE, P.VIEW_STAFF},
+    StaffRole.TEAM_LEAD: _CASEWORK
+    | {P.ASSIGN_CASE, P.VIEW_STAFF}
+    # credentials (issue 10): suspend, reinstate or revoke what the agency's decisions granted
+    | {P.MANAGE_ENTITLEMENT},
     StaffRole.SERVICE_OWNER: frozenset({P.EDIT_SERVICE, P.PUBLISH_DEFINITION}),
     StaffRole.AGENCY_ADMIN: frozenset(
         {

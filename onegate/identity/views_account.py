@@ -112,6 +112,12 @@ _STAFF_TOOLS = (
     ),
     # cases (issue 9): the agency's queues and cases
     (gettext_lazy("Casework"), StaffPermission.VIEW_CASE, ("cases:queues",)),
+    # credentials (issue 10): suspend, reinstate or revoke what the agency granted
+    (
+        gettext_lazy("Entitlements"),
+        StaffPermission.MANAGE_ENTITLEMENT,
+        ("entitlements:staff_search",),
+    ),
     (gettext_lazy("Your agency's staff"), StaffPermission.VIEW_STAFF, ("identity:staff_agencies",)),
 )
 
@@ -173,6 +179,14 @@ def hub_sections(request: HttpRequest) -> list[HubSection]:
                 (_("People you act for"), ("identity:acting", "identity:acting_for")),
                 (_("People who can act for you"), ("identity:delegations",)),
             ),
+        ),
+        HubSection(
+            title=_("Your entitlements"),
+            description=_(
+                "What government granted you and the people you act for: check it, show it as a "
+                "QR code, print a card, and see who checked it."
+            ),
+            links=_links((_("Your entitlements"), ("entitlements:list",))),
         ),
         HubSection(
             title=_("Messages"),

@@ -56,7 +56,11 @@ __all__ = [
 
 def cases_delete() -> None:
     """Every case, reviews before what they review (``review_of`` protects the refused case),
-    so the runner's fixture can then delete the applications."""
+    so the runner's fixture can then delete the applications. Entitlements go first: an
+    approval grants one, and it protects the case that granted it."""
+    from onegate.credentials.models import Entitlement
+
+    Entitlement.objects.all().delete()
     while Case.objects.exists():
         Case.objects.filter(reviews__isnull=True).delete()
 

@@ -237,6 +237,14 @@ class Issues(Strict):
     # What the entitlement is attached to, so a gate or a clinic can check it.
     linked_to: list[Literal["passport", "national_id", "person"]] = Field(min_length=1)
 
+    def last_valid_day(self, granted_on: dt.date) -> dt.date | None:
+        """The last day the entitlement is valid: granted on day 1, valid for ``valid_for_days``
+        days in all (None when it does not expire). The decision message, the entitlement and
+        its credential all say this one date."""
+        if not self.valid_for_days:
+            return None
+        return granted_on + dt.timedelta(days=self.valid_for_days - 1)
+
 
 class MessageText(Strict):
     subject: Text

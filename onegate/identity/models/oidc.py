@@ -40,6 +40,8 @@ class OidcScope(models.TextChoices):
     PROFILE = "profile", _("Name as recorded in the population register")
     EMAIL = "email", _("Email address")
     NATIONAL_ID = "national_id", _("Thai national ID number")
+    # issue 10: a relying party's system asking the verification API (client credentials only)
+    CREDENTIALS_VERIFY = "credentials.verify", _("Checking entitlements (verification API)")
 
 
 def default_scopes() -> list[str]:

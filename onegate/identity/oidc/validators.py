@@ -56,6 +56,8 @@ AccessToken = get_access_token_model()
 Application = get_application_model()
 Grant = get_grant_model()
 RefreshToken = get_refresh_token_model()
+# Scopes of systems acting for themselves (client credentials), never of a person's sign-in.
+SYSTEM_SCOPES = frozenset({OidcScope.CREDENTIALS_VERIFY.value})
 
 
 class OneGateValidator(OAuth2Validator):
@@ -103,7 +105,14 @@ class OneGateValidator(OAuth2Validator):
     ) -> bool:
         scopes[:] = [scope for scope in dict.fromkeys(scopes) if scope in OidcScope.values]
         policy = policy_of(client)
-        if policy is None or OidcScope.OPENID not in scopes:
+        if policy is None:
+            return False
+        if request.grant_type == "client_credentials":
+            # A system asking for itself (a relying party of the verification API): no person
+            # signs in, so only system scopes, never openid (a token without a user would reach
+            # UserInfo, which needs one).
+            return bool(scopes) and set(scopes) <= SYSTEM_SCOPES & set(policy.allowed_scopes)
+        if OidcScope.OPENID not in scopes or set(scopes) & SYSTEM_SCOPES:
             return False
         return set(scopes) <= set(policy.allowed_scopes)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from onegate.credentials.demo import demo_banner_lines
 from onegate.identity.demo_citizens import CITIZENS
 from onegate.identity.demo_staff import DEMO_STAFF_PASSWORD, DEMO_STAFF_TOTP_SECRET, STAFF
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             f"Demo staff (password {DEMO_STAFF_PASSWORD}, "
             f"authenticator secret {DEMO_STAFF_TOTP_SECRET}):",
             *_staff_lines(),
+            "",
+            *demo_banner_lines(base),  # credentials (issue 10): gate, verifier, API clients
             "",
             "Web server, task worker, scheduler and mail catcher (var/mail/) are starting;",
             "press Ctrl-C to stop them all.",

@@ -26,6 +26,7 @@ DEMO_LOADERS: list[tuple[str, list[str]]] = [
     ("load_demo_rp", []),  # the demo agency system's OpenID Connect client (uses demo staff)
     ("load_demo_definitions", []),  # definitions: the demo services, published (uses demo staff)
     ("load_demo_eta_applicants", []),  # cases: 40 seeded ETA visitors apply (issue 9)
+    ("load_demo_credentials", []),  # credentials: the verification API's demo clients (issue 10)
 ]
 
 

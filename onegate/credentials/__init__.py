@@ -1,0 +1,1 @@
+"""Entitlements granted by decisions, their digital credentials (SD-JWT VC), and verification."""
