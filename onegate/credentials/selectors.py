@@ -30,6 +30,7 @@ __all__ = [
     "credential_issuer_url",
     "entitlement_for_holder",
     "entitlement_for_staff",
+    "entitlement_type_titles",
     "entitlements_for_holder",
     "entitlements_search_for_staff",
     "holder_may_act",
@@ -54,6 +55,18 @@ def trusted_keys() -> dict[str, dict]:
     from onegate.credentials.publishing import published_keys
 
     return published_keys()
+
+
+def entitlement_type_titles() -> dict[str, dict[str, str]]:
+    """Each entitlement type a published service grants, with its title ({"en", "th"})."""
+    from onegate.definitions.selectors import definitions_published
+
+    found: dict[str, dict[str, str]] = {}
+    for published in definitions_published():
+        issues = published.compiled.model.issues
+        if issues is not None:
+            found.setdefault(issues.entitlement_type, dict(issues.title))
+    return found
 
 
 def issuer_metadata(*, issuer: str) -> dict[str, Any]:
@@ -141,8 +154,13 @@ def entitlement_for_holder(*, user: Any, entitlement_id: Any) -> Entitlement:
 # --- staff --------------------------------------------------------------------------------------
 
 
-def entitlement_for_staff(*, user: Any, entitlement_id: Any, permission: str) -> Entitlement:
-    """The entitlement if ``user`` has ``permission`` in its agency; else ``Http404`` (audited)."""
+def entitlement_for_staff(
+    *, user: Any, entitlement_id: Any, permission: str, audit: bool = True
+) -> Entitlement:
+    """The entitlement if ``user`` has ``permission`` in its agency; else ``Http404`` (audited).
+
+    The read is recorded unless ``audit`` is off: a change posted from the page is audited by
+    its service instead, as for cases (``cases.selectors.case_for_staff``)."""
     key = _as_uuid(entitlement_id)
     agencies = staff_scope(user, permission)
     found = (
@@ -154,7 +172,8 @@ def entitlement_for_staff(*, user: Any, entitlement_id: Any, permission: str) ->
     )
     if found is None:
         raise _refused(user, entitlement_id, "see_as_staff")
-    _staff_read_recorded(user, found)
+    if audit:
+        _staff_read_recorded(user, found)
     return found
 
 
@@ -189,14 +208,14 @@ def _staff_read_recorded(user: Any, entitlement: Entitlement) -> None:
 def entitlements_search_for_staff(*, user: Any, q: str, permission: str | None = None) -> list:
     """Entitlements of the staff member's agencies found by reference, passport number or
     national ID (``permission``: ``MANAGE_ENTITLEMENT`` unless given)."""
-    from onegate.credentials.services.issuance import _passport_number_normalise
+    from onegate.credentials.verification import passport_number_normalise
     from onegate.identity.permissions import StaffPermission
 
     agencies = staff_scope(user, permission or StaffPermission.MANAGE_ENTITLEMENT)
     text = (q or "").strip()
     if not agencies or not text:
         return []
-    number = _passport_number_normalise(text)
+    number = passport_number_normalise(text)
     digits = "".join(c for c in text if c.isdigit())
     linked = Q(links__scheme=LinkScheme.PASSPORT, links__value=number) | Q(
         links__scheme=LinkScheme.NATIONAL_ID, links__value=digits or "-"

@@ -72,6 +72,12 @@ class DocumentRef:
     issuing_state: str = ""
 
 
+def passport_number_normalise(number: str) -> str:
+    """A passport number as links store it: upper case, no spaces, MRZ fillers or dashes (not
+    checked: ``document_normalise`` refuses what is not a passport number)."""
+    return str(number or "").upper().translate(_PASSPORT_NOISE)
+
+
 def document_normalise(scheme: str, number: str, issuing_state: str = "") -> DocumentRef:
     """The document as links store it; raises a translated ``ValidationError`` if it is not one.
 
@@ -79,7 +85,7 @@ def document_normalise(scheme: str, number: str, issuing_state: str = "") -> Doc
     ICAO code. National IDs: the 13 digits, issued by "THA".
     """
     if scheme == LinkScheme.PASSPORT:
-        value = str(number).upper().translate(_PASSPORT_NOISE)
+        value = passport_number_normalise(number)
         if not _PASSPORT_NUMBER.fullmatch(value):
             raise ValidationError(
                 _("Enter the passport number as it is printed: letters and digits only."),

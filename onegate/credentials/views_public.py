@@ -13,7 +13,11 @@ from django.views.decorators.http import require_safe
 
 from onegate.credentials.models import StatusList
 from onegate.credentials.publishing import status_list_cached, status_list_token
-from onegate.credentials.selectors import credential_issuer_url, issuer_metadata
+from onegate.credentials.selectors import (
+    credential_issuer_url,
+    entitlement_type_titles,
+    issuer_metadata,
+)
 
 METADATA_MAX_AGE = 300
 STATUS_LIST_MAX_AGE = 60
@@ -50,21 +54,10 @@ def status_list_view(request: HttpRequest, list_id: int) -> HttpResponse:
     return _public(response, STATUS_LIST_MAX_AGE)
 
 
-def _type_titles() -> dict[str, dict[str, str]]:
-    from onegate.definitions.selectors import definitions_published
-
-    found: dict[str, dict[str, str]] = {}
-    for published in definitions_published():
-        issues = published.compiled.model.issues
-        if issues is not None:
-            found.setdefault(issues.entitlement_type, dict(issues.title))
-    return found
-
-
 @require_safe
 def type_metadata_view(request: HttpRequest, slug: str) -> HttpResponse:
     """``/credentials/types/<slug>``: SD-JWT VC type metadata of one entitlement type."""
-    title = _type_titles().get(slug)
+    title = entitlement_type_titles().get(slug)
     if title is None:
         raise Http404("no such credential type")
     body = {

@@ -126,7 +126,10 @@ def _page(
 
 def _found(request: HttpRequest, entitlement_id: uuid.UUID) -> Entitlement:
     return entitlement_for_staff(
-        user=request.user, entitlement_id=entitlement_id, permission=MANAGE
+        user=request.user,
+        entitlement_id=entitlement_id,
+        permission=MANAGE,
+        audit=request.method != "POST",
     )
 
 

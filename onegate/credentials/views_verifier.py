@@ -138,10 +138,10 @@ def _result(payload: str) -> VerifierResult:
 def _type_title(claims: dict[str, Any]) -> str:
     """The entitlement type's title from the published definitions, named by the issuer-signed
     ``entitlement_type`` (or the end of ``vct``), not by the disclosable ``title``."""
-    from onegate.credentials.views_public import _type_titles
+    from onegate.credentials.selectors import entitlement_type_titles
 
     slug = str(claims.get("entitlement_type") or str(claims.get("vct", "")).rsplit("/", 1)[-1])
-    title = _type_titles().get(slug)
+    title = entitlement_type_titles().get(slug)
     return pick(title) if title else slug
 
 

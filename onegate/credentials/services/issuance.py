@@ -36,6 +36,7 @@ from onegate.credentials.services._common import (
 )
 from onegate.credentials.services.keys import issuer_key_active
 from onegate.credentials.services.status_lists import _index_allocate
+from onegate.credentials.verification import passport_number_normalise
 from onegate.definitions.language.model import Issues
 from onegate.definitions.selectors import definition_version_compiled
 from onegate.registries.constants import DocumentStatus, DocumentType
@@ -62,14 +63,6 @@ DISCLOSABLE = (
     "conditions",
     "title",
 )
-
-
-_PASSPORT_NOISE = str.maketrans("", "", " <-\t")  # as ``verification.document_normalise``
-
-
-def _passport_number_normalise(number: str) -> str:
-    """A passport number as links store it: upper case, no spaces, MRZ fillers or dashes."""
-    return str(number or "").upper().translate(_PASSPORT_NOISE)
 
 
 # --- the entitlement ----------------------------------------------------------------------------
@@ -186,7 +179,7 @@ def _passport_of(case: Case, holder: Person) -> tuple[str, str] | None:
     facts = ((case.rules or {}).get("inputs") or {}).get("facts") or {}
     used = facts.get("passport") if isinstance(facts.get("passport"), dict) else None
     if used and used.get("number") and used.get("issuing_state"):
-        return _passport_number_normalise(used["number"]), country_code_normalise(
+        return passport_number_normalise(used["number"]), country_code_normalise(
             str(used["issuing_state"])
         )
     newest = (
@@ -201,7 +194,7 @@ def _passport_of(case: Case, holder: Person) -> tuple[str, str] | None:
     )
     if newest is None:
         return None
-    return _passport_number_normalise(newest.number), newest.issuing_state
+    return passport_number_normalise(newest.number), newest.issuing_state
 
 
 def _links_add(entitlement: Entitlement, issues: Issues, case: Case, holder: Person) -> None:
