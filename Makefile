@@ -14,7 +14,7 @@ PYTEST_WORKERS ?= auto
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint format bench bench-definitions bench-runner bench-data bench-cases bench-credentials messages install assets translations-compile chromium clean
+.PHONY: run test lint format bench bench-definitions bench-runner bench-data bench-cases bench-credentials bench-insights messages install assets translations-compile chromium clean
 
 ## install: the Python environment from uv.lock and the front-end packages from package-lock.json
 install: $(VENV)/.synced node_modules/.installed
@@ -104,10 +104,11 @@ bench-definitions: install assets translations-compile
 bench-runner: install assets translations-compile
 	$(PY) bench/runner.py
 
-## bench-data: 1,000,000 generated people and 1,000,000 cases on PostgreSQL (kept between runs), registry questions timed
+## bench-data: 1,000,000 generated people, 1,000,000 cases and 10,000,000 performance events on PostgreSQL (kept between runs), registry questions timed
 bench-data: install
 	$(PY) bench/registries.py
 	$(PY) bench/cases_data.py
+	$(PY) bench/insights_data.py
 
 ## bench-cases: queue page, "take next" with 8 workers, decisions through the worker, the ETA demo mix
 bench-cases: install assets translations-compile
@@ -116,6 +117,10 @@ bench-cases: install assets translations-compile
 ## bench-credentials: verification API checks/s, offline verification on one core, status list fetch
 bench-credentials: install
 	$(PY) bench/credentials.py
+
+## bench-insights: aggregating an hour of 1,000,000 events, dashboards p95 under wrk, recording's cost per page
+bench-insights: install assets translations-compile
+	$(PY) bench/insights.py
 
 clean:
 	rm -rf $(VENV) node_modules frontend/dist

@@ -58,6 +58,11 @@ urlpatterns += i18n_patterns(
     path("appointments/", include("onegate.appointments.urls")),
     # Service definitions (issue 7): the designer for service owners.
     path("service-design/", include("onegate.definitions.urls")),
+    # Service performance (issue 11): the owners' dashboard under service-performance/ and the
+    # satisfaction survey at apply/<id>/feedback/ ("insights"); the public pages and the open
+    # data under performance/ ("performance"), without sign-in.
+    path("", include("onegate.insights.urls")),
+    path("performance/", include("onegate.insights.urls_public")),
     path("", include("onegate.catalogue.urls")),
     path("", include("onegate.pages.urls")),
     path("", include("onegate.registries.urls")),

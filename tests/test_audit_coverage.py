@@ -23,6 +23,19 @@ EXEMPT = {
     "audit.audit_event_build",
     # A cache-freshness counter, not a change to anyone's data.
     "catalogue.catalogue_revision_bump",
+    # Service performance (issue 11): counting events that hold no personal data, and rebuilding
+    # the aggregates from them, change no one's record; auditing each page view would double
+    # the writes of every journey for nothing an auditor needs.
+    "insights.event_record",
+    "insights.event_dedup_key",
+    "insights.measures_aggregate",
+    "insights.hours_rebuild",
+    "insights.hours_list_rebuild",
+    "insights.days_rebuild",
+    # The satisfaction survey is anonymous: an audit row naming the account that answered, at
+    # the second it answered, would undo that. One answer per application is kept by a keyed
+    # hash instead.
+    "insights.satisfaction_record",
 }
 
 

@@ -92,6 +92,15 @@ PUBLIC = {
     # verifier is for anyone holding a credential to check, rate limited per address.
     "api-v1:verification-check",
     "verification:verifier",
+    # Service performance (issue 11): every live service's published figures, small counts
+    # suppressed and nothing about any person, and the same as open data (with its schema and
+    # the page explaining it). The owners' dashboard and the survey need sign-in.
+    "performance:index",
+    "performance:service",
+    "performance:about",
+    "performance:data_json",
+    "performance:data_csv",
+    "performance:data_schema",
 }
 
 SAMPLES = {"slug": "sample", "uuid": str(uuid.uuid4()), "int": "1", "str": "sample", "path": "x"}

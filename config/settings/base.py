@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "onegate.runner",  # issue 8: the citizen journey, applications, uploads, assisted digital
     "onegate.cases",  # issue 9: cases, automatic decisions, the back office, notices
     "onegate.credentials",  # issue 10: entitlements, SD-JWT VC credentials, verification
+    "onegate.insights",  # issue 11: service performance, dashboards, open data
     "onegate.demo_rp",  # the demo agency system (served only when DEMO_RP_ENABLED)
     "django.contrib.admin",
     "django.contrib.auth",

@@ -229,6 +229,14 @@ class RunnerAction(StrEnum):
     CORRECTION_ASKED = "runner.correction_asked"  # "Is this wrong?": a prefilled fact reported
 
 
+class InsightsAction(StrEnum):
+    """Service performance (issue 11): service owners' figures and reads of free-text comments."""
+
+    INPUTS_SAVED = "insights.inputs_saved"  # paper and phone volumes, costs, for a month
+    INPUTS_REFUSED = "insights.inputs_refused"  # a stale form or a month not allowed
+    COMMENTS_VIEWED = "insights.comments_viewed"  # survey comments may hold what people typed
+
+
 class AuditLogAction(StrEnum):
     """Reads of the audit log itself, so watching the watchers leaves a trace too."""
 
@@ -245,6 +253,7 @@ ACTION_GROUPS = (
     NotifyAction,
     AppointmentAction,
     RunnerAction,
+    InsightsAction,
     AuditLogAction,
 )
 
@@ -258,6 +267,7 @@ AuditAction: TypeAlias = (
     | NotifyAction
     | AppointmentAction
     | RunnerAction
+    | InsightsAction
     | AuditLogAction
 )
 

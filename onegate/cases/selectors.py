@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -422,3 +422,25 @@ def case_file_for_staff(*, user: Any, reference: str, file_id: uuid.UUID) -> Cas
         raise Http404("no such file")
     _downloaded(user, case, "file", found.pk)
     return found
+
+
+def case_for_insights(*, case_id: Any) -> dict[str, Any] | None:
+    """What the performance measures count of a decided case, and nothing personal: service,
+    definition version number, the application's channel, outcome, how and when it was decided,
+    when it was sent and due (no actor: it names nobody, so it is not audited). None when unknown.
+    """
+    found = (
+        Case.objects.filter(pk=case_id)
+        .values(
+            "service_slug",
+            "outcome",
+            "decided_how",
+            "decided_at",
+            "submitted_at",
+            "sla_due_on",
+            version=F("definition_version__number"),
+            channel=F("application__channel"),
+        )
+        .first()
+    )
+    return dict(found) if found is not None else None

@@ -48,6 +48,7 @@ __all__ = [
     "definition_published_current",
     "definition_version",
     "definition_version_compiled",
+    "definition_version_numbered",
     "definition_versions",
     "definitions_for_designer",
     "definitions_published",
@@ -107,6 +108,16 @@ def definition_published_version(*, slug: str) -> tuple[uuid.UUID, CompiledDefin
     if version_id is None:
         return None
     return version_id, definition_version_compiled(version_id=version_id)
+
+
+def definition_version_numbered(*, slug: str, number: int) -> CompiledDefinition | None:
+    """Version ``number`` of ``slug`` (published or retired), compiled; None when there is none."""
+    version_id = (
+        DefinitionVersion.objects.filter(definition__slug=slug, number=number)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return None if version_id is None else definition_version_compiled(version_id=version_id)
 
 
 @dataclass(frozen=True)

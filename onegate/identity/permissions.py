@@ -83,6 +83,8 @@ class StaffPermission(StrEnum):
     CHECK_IN = "appointments.check_in"  # mark a booked person arrived, or not come
     # runner (issue 8): start or continue an application with a person at the counter
     ASSIST_APPLICANT = "runner.assist_applicant"
+    # insights (issue 11): a service's performance dashboard and survey comments
+    VIEW_PERFORMANCE = "insights.view_performance"
     # audit
     VIEW_AUDIT_LOG = "audit.view_log"
 
@@ -96,8 +98,10 @@ ROLE_PERMISSIONS: Mapping[StaffRole, frozenset[str]] = {
     StaffRole.TEAM_LEAD: _CASEWORK
     | {P.ASSIGN_CASE, P.VIEW_STAFF}
     # credentials (issue 10): suspend, reinstate or revoke what the agency's decisions granted
-    | {P.MANAGE_ENTITLEMENT},
-    StaffRole.SERVICE_OWNER: frozenset({P.EDIT_SERVICE, P.PUBLISH_DEFINITION}),
+    | {P.MANAGE_ENTITLEMENT}
+    # insights (issue 11): how the agency's services perform (time to decision, SLA)
+    | {P.VIEW_PERFORMANCE},
+    StaffRole.SERVICE_OWNER: frozenset({P.EDIT_SERVICE, P.PUBLISH_DEFINITION, P.VIEW_PERFORMANCE}),
     StaffRole.AGENCY_ADMIN: frozenset(
         {
             P.MANAGE_STAFF,
@@ -106,6 +110,7 @@ ROLE_PERMISSIONS: Mapping[StaffRole, frozenset[str]] = {
             P.MANAGE_SERVICE_CENTRES,
             P.MANAGE_OIDC_CLIENTS,
             P.UNLINK_ACCOUNT,
+            P.VIEW_PERFORMANCE,
         }
     ),
     # Identity checks at the counter need the population register.

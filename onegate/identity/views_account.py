@@ -119,6 +119,12 @@ _STAFF_TOOLS = (
         ("entitlements:staff_search",),
     ),
     (gettext_lazy("Your agency's staff"), StaffPermission.VIEW_STAFF, ("identity:staff_agencies",)),
+    # insights (issue 11): how the agency's services perform
+    (
+        gettext_lazy("Service performance"),
+        StaffPermission.VIEW_PERFORMANCE,
+        ("insights:services",),
+    ),
 )
 
 

@@ -20,6 +20,14 @@ class AppliesAs(models.TextChoices):
     DELEGATION = "delegation", _("For someone who made you their delegate")
 
 
+class ApplicationChannel(models.TextChoices):
+    """How an application reaches the service (counted by the performance measures)."""
+
+    ONLINE = "online", _("Online")  # the person, or someone acting for them, on their own
+    ASSISTED = "assisted", _("Assisted digital")  # a service-centre officer with the person
+    PAPER = "paper", _("Paper, keyed in by staff")  # an officer entering a paper form
+
+
 class ScanResult(models.TextChoices):
     NOT_SCANNED = "not_scanned", _("Not scanned (no antivirus configured)")
     CLEAN = "clean", _("No virus found")

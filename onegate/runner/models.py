@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onegate.core.models import TimestampedModel, UUIDModel
 from onegate.definitions.models import DefinitionVersion
-from onegate.runner.constants import ApplicationStatus, AppliesAs, ScanResult
+from onegate.runner.constants import ApplicationChannel, ApplicationStatus, AppliesAs, ScanResult
 
 
 class Application(TimestampedModel):
@@ -89,6 +89,12 @@ class Application(TimestampedModel):
         blank=True,
         related_name="assisted_applications",
         verbose_name=_("assisted by"),
+    )
+    channel = models.CharField(
+        _("channel"),
+        max_length=10,
+        choices=ApplicationChannel.choices,
+        default=ApplicationChannel.ONLINE,
     )
     assisted_centre_id = models.UUIDField(_("service centre"), null=True, blank=True)
     # {"document": "id_card" | "passport" | …, "number_last4": "…", "checked_at": ISO,

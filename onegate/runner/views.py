@@ -58,6 +58,7 @@ from onegate.runner.services.applications import (
     application_subject_remove,
     application_submit,
 )
+from onegate.runner.signals import journey_event
 from onegate.runner.uploads.limit import (
     TOO_LARGE_FLAG,
     page_upload_budget,
@@ -194,6 +195,11 @@ def _draft_or_sent(
     return application, None
 
 
+def _journey_event(application: Application, kind: str, page_id: str) -> None:
+    """Tell the performance measures what the person met on a page (it never fails the page)."""
+    journey_event.send(sender=Application, application=application, kind=kind, page_id=page_id)
+
+
 def _expired(request: HttpRequest) -> HttpResponse:
     messages.error(
         request, _("That application was deleted because it was not sent in time. Start again.")
@@ -240,6 +246,8 @@ def page(request: HttpRequest, application_id: uuid.UUID, page_id: str) -> HttpR
     language = current_language()
     if request.method != "POST":
         form = page_form(compiled=compiled, page=shown, application=application, language=language)
+        if request.method == "GET":  # counted once per showing, not on a re-rendered POST
+            _journey_event(application, "page_viewed", page_id)
         return _render_page(request, application, compiled, journey, form)
     form = page_form(
         compiled=compiled,
@@ -285,6 +293,7 @@ def _page_post(
     page_id = form.page.id
     action = form.action
     if action == "continue" and not form.valid:
+        _journey_event(application, "page_invalid", page_id)
         return _render_page(request, application, compiled, journey, form)
     # A page answered in full is done, whichever button saved it; one saved with a wrong
     # answer keeps that question's earlier answer (``invalid_ids``) until it is put right.
@@ -322,6 +331,7 @@ def _after_save(
     """Eligibility for every subject, then the next screen (or back to check answers)."""
     verdicts = eligibility_of_subjects(compiled, application)
     if any(result.eligible is False for _subject, result in verdicts):
+        _journey_event(application, "ineligible", page_id)
         found = reverse("runner:cannot_apply", kwargs={"application_id": application.pk})
         return HttpResponseRedirect(f"{found}?page={page_id}")
     journey = journey_of(application, compiled)
@@ -442,6 +452,7 @@ def _submit_refused(
     if refused.code == "incomplete" and refused.page_id:
         return HttpResponseRedirect(_page_url(application, refused.page_id))
     if refused.code == "ineligible":
+        _journey_event(application, "ineligible", "")
         return go("cannot_apply", application_id=application.pk)
     if refused.code == "expired":
         return _expired(request)

@@ -3,7 +3,8 @@
 Three steps, each a page that works without JavaScript: find the person in the population
 register by their national ID number (the read is on the person's access log), record the
 identity check made at the counter (the document seen, the last four characters of its
-number, the photo compared with the person), then choose the service. The application is then
+number, the photo compared with the person), then say whether the person is there or sent a
+paper form the officer keys in, and choose the service. The application is then
 filled in on the citizen's own pages, which let the officer in while it is a draft. The first
 page also lists the applications the officer started today, with a link to carry on.
 
@@ -33,6 +34,7 @@ from onegate.identity.models import ServiceCentre
 from onegate.identity.permissions import StaffPermission, staff_centre_scope, staff_required
 from onegate.registries.adapters import RegistryError
 from onegate.registries.identifiers import thai_national_id_normalise
+from onegate.runner.constants import ApplicationChannel
 from onegate.runner.journey import journey_of
 from onegate.runner.models import Application
 from onegate.runner.selectors import (
@@ -122,9 +124,25 @@ class IdentityForm(forms.Form):
         return value
 
 
-class ServiceForm(forms.Form):
-    """Step 3: the service the person wants to apply for."""
+# How the application reached the officer: the person at the counter (assisted digital), or a
+# paper form the officer keys in. Counted apart by the performance measures (digital take-up).
+REACHED_CHOICES = [
+    (ApplicationChannel.ASSISTED.value, gettext_lazy("The person is here with me")),
+    (ApplicationChannel.PAPER.value, gettext_lazy("On a paper form")),
+]
 
+
+class ServiceForm(forms.Form):
+    """Step 3: how the application reached the officer, and the service the person wants."""
+
+    channel = forms.ChoiceField(
+        label=gettext_lazy("How did this application reach you?"),
+        choices=REACHED_CHOICES,
+        required=False,  # the person at the counter unless the officer says otherwise
+        error_messages={
+            "invalid_choice": gettext_lazy("Select how this application reached you"),
+        },
+    )
     service = forms.ChoiceField(
         label=gettext_lazy("Which service does the person want to apply for?"),
         error_messages={
@@ -136,6 +154,9 @@ class ServiceForm(forms.Form):
     def __init__(self, *args: Any, services: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["service"]).choices = services
+
+    def clean_channel(self) -> str:
+        return self.cleaned_data["channel"] or ApplicationChannel.ASSISTED
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -293,6 +314,7 @@ def assist_service(request: HttpRequest) -> HttpResponse:
             photo_compared=True,
             service_slug=form.cleaned_data["service"],
             language=current_language(),
+            channel=form.cleaned_data["channel"],
         )
     except (ApplicationRefused, RegistryError) as refusal:
         context["problem"] = str(refusal.message)

@@ -30,7 +30,7 @@ from onegate.identity.selectors import person_id_for
 from onegate.identity.selectors_acting import account_of
 from onegate.registries.adapters import AccessContext, registry
 from onegate.runner.codec import value_decode
-from onegate.runner.constants import ApplicationStatus
+from onegate.runner.constants import ApplicationChannel, ApplicationStatus
 from onegate.runner.constants import AppliesAs as Kind
 from onegate.runner.facts import facts_read
 from onegate.runner.models import Application
@@ -55,6 +55,7 @@ from onegate.runner.services.drafts import (
 )
 from onegate.runner.services.expiry import draft_reminders_send, drafts_expire
 from onegate.runner.services.submission import application_submit
+from onegate.runner.signals import journey_event
 
 if TYPE_CHECKING:
     from onegate.runner.services.assisted import AssistedStart
@@ -188,6 +189,7 @@ def _draft_audits(
                 "service": application.service_slug,
                 "person": application.applicant_person_id,
                 "document": (application.identity_check or {}).get("document", ""),
+                "channel": application.channel,
             },
         )
     _facts_audit(actor, application, compiled)
@@ -344,6 +346,8 @@ def _draft_create(
         assisted_by=assisted.staff if assisted else None,
         assisted_centre_id=assisted.centre_id if assisted else None,
         identity_check=dict(assisted.identity_check) if assisted else {},
+        channel=assisted.channel if assisted else ApplicationChannel.ONLINE,
     )
     _draft_audits(actor, application, compiled, version_id)
+    journey_event.send(sender=Application, application=application, kind="started", page_id="")
     return application

@@ -38,6 +38,7 @@ from onegate.runner.selectors import (
     application_on_behalf_of,
     may_fill_in,
 )
+from onegate.runner.signals import journey_event
 
 __all__ = [
     "ApplicationRefused",
@@ -211,6 +212,7 @@ def application_page_save(
         shown = application_visibility(locked, compiled, answers=stored)
         locked.answers = _visible_only(stored, shown)
         _orphans_delete(actor, locked, compiled)
+        first_done = complete and page_id not in locked.pages_done
         done = [p for p in locked.pages_done if p != page_id]
         locked.pages_done = [*done, page_id] if complete else done
         locked.resume_page = resume_page[:63]
@@ -242,6 +244,10 @@ def application_page_save(
             on_behalf_of=_on_behalf_of(actor, locked),
             payload={"page": page_id, "complete": complete},
         )
+        if first_done:
+            journey_event.send(
+                sender=Application, application=locked, kind="page_completed", page_id=page_id
+            )
     return locked
 
 
@@ -308,6 +314,17 @@ def _files_delete(names: list[str]) -> None:
         storage.delete(name)
 
 
+def _abandoned(application: Application) -> None:
+    """Tell the performance measures a draft is given up (deleted or expired), at the page it
+    would have resumed on: before it is deleted, while it still says what it was."""
+    journey_event.send(
+        sender=Application,
+        application=application,
+        kind="abandoned",
+        page_id=application.resume_page,
+    )
+
+
 def _remove(application: Application) -> None:
     """Delete the application and its uploads; the files go once the transaction commits."""
     names = [name for name in application.uploads.values_list("file", flat=True) if name]
@@ -325,6 +342,7 @@ def application_delete(*, actor: Any, application: Application) -> None:
             raise _refuse("not_draft")
         key, service = locked.pk, locked.service_slug
         on_behalf_of = _on_behalf_of(actor, locked)
+        _abandoned(locked)
         _remove(locked)
         audit_record(
             actor=actor,

@@ -19,8 +19,8 @@ from onegate.runner.models import Application
 from onegate.runner.notifications import draft_expiring_message
 from onegate.runner.selectors import SUBJECT_TYPE, application_compiled
 
-# Package-private helper shared by the runner's services: delete with the files on commit.
-from onegate.runner.services.drafts import _remove
+# Package-private helpers shared by the runner's services: delete with the files on commit.
+from onegate.runner.services.drafts import _abandoned, _remove
 
 __all__ = ["draft_reminders_send", "drafts_expire"]
 
@@ -50,6 +50,7 @@ def _draft_expire(key: Any, moment: dt.datetime) -> int:
         if found is None:  # sent or saved again meanwhile
             return 0
         service, expired_at = found.service_slug, found.expires_at
+        _abandoned(found)
         _remove(found)
         audit_record(
             actor=None,

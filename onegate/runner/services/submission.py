@@ -53,6 +53,7 @@ from onegate.runner.services.drafts import (
     _refuse,
     _visible_only,
 )
+from onegate.runner.signals import journey_event
 from onegate.runner.tasks import application_submitted_announce
 
 __all__ = ["application_submit"]
@@ -275,6 +276,7 @@ def application_submit(
         )
         submitted_message(application=locked, compiled=compiled, actor=actor)
         enqueue_in_transaction(application_submitted_announce, application_id=str(locked.pk))
+        journey_event.send(sender=Application, application=locked, kind="submitted", page_id="")
     return locked
 
 

@@ -663,9 +663,10 @@ def test_sending_for_one_child_or_two_takes_few_queries(parent, household):
     answer_child_pages(parent, one)
 
     # Measured: 34 (one child: the child's account is named "on behalf of") and 33 (two), with
-    # the two messages of the acknowledgement, the audit records and the task; 39 before.
+    # the two messages of the acknowledgement, the audit records and the task; 39 before. The
+    # performance event "sent" (issue 11) adds its INSERT in a savepoint: 37 and 36.
     counts = (_sending_queries(parent, one), _sending_queries(parent, two))
-    assert counts[0] <= 36 and counts[1] <= 35, counts
+    assert counts[0] <= 37 and counts[1] <= 36, counts
 
 
 def test_a_file_sent_to_a_page_that_takes_none_is_stopped_and_said_so(parent, household):

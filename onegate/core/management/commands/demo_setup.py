@@ -27,6 +27,7 @@ DEMO_LOADERS: list[tuple[str, list[str]]] = [
     ("load_demo_definitions", []),  # definitions: the demo services, published (uses demo staff)
     ("load_demo_eta_applicants", []),  # cases: 40 seeded ETA visitors apply (issue 9)
     ("load_demo_credentials", []),  # credentials: the verification API's demo clients (issue 10)
+    ("load_demo_insights", []),  # insights: 120 days of performance history (issue 11)
 ]
 
 
