@@ -118,7 +118,7 @@ def test_a_visitor_rates_the_service_and_its_owner_reads_it(person_at, insights_
     assert card_detail(owner, "Completion rate") == "1 sent of 1 started"
     assert card_value(owner, "Decided automatically") == "100.0%"
     assert card_value(owner, "Satisfaction") == "100.0%"
-    assert card_detail(owner, "Satisfaction") == "1 answers"
+    assert card_detail(owner, "Satisfaction") == "1 answer"  # one, in the singular
     assert row_cells(owner, "#ratings + div table", "Very satisfied")[1:] == ["1", "100.0%"]
     assert row_cells(owner, "#ratings + div table", "Very dissatisfied")[1:] == ["0", "0.0%"]
     assert row_cells(owner, "#channels + div table", "Online")[1:] == ["1", "100.0%"]
