@@ -14,7 +14,7 @@ PYTEST_WORKERS ?= auto
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint format bench bench-definitions bench-runner bench-data bench-cases bench-credentials bench-insights messages install assets translations-compile chromium clean
+.PHONY: run demo tour test lint format bench bench-definitions bench-runner bench-data bench-cases bench-credentials bench-insights messages install assets translations-compile chromium clean
 
 ## install: the Python environment from uv.lock and the front-end packages from package-lock.json
 install: $(VENV)/.synced node_modules/.installed
@@ -38,8 +38,14 @@ frontend/dist/.built: node_modules/.installed frontend/build.mjs $(shell find fr
 	npm run --silent build
 	touch $@
 
-translations-compile: $(VENV)/.synced
+# The Thai catalogues compiled to .mo, again only when a .po changed (the stamp lives in .venv, so
+# a new environment compiles them afresh).
+PO_FILES := $(shell find onegate -path '*/LC_MESSAGES/*.po' 2>/dev/null)
+translations-compile: $(VENV)/.translations-compiled
+
+$(VENV)/.translations-compiled: $(PO_FILES) | $(VENV)/.synced
 	$(PY) -m onegate.core.translations compile
+	touch $@
 
 var/secret_key: | $(VENV)/.synced
 	mkdir -p var
@@ -53,15 +59,34 @@ var/oidc_rsa_key.pem: | $(VENV)/.synced
 	chmod 600 $@
 
 ## run: set everything up, load the demo government and serve it with its worker and scheduler
+# demo_setup skips its steps when nothing changed since its last complete run (a restart takes
+# seconds), then prints where to go. In the Procfile the worker, scheduler and mail catcher start
+# once the web server answers (onegate/core/after_web.py), so it is not slowed by their start.
 run: install assets translations-compile var/secret_key var/oidc_rsa_key.pem
-	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py demo_setup
-	@DJANGO_SETTINGS_MODULE=config.settings.local PORT=$(PORT) $(PY) manage.py demo_banner
+	DJANGO_SETTINGS_MODULE=config.settings.local PORT=$(PORT) $(PY) manage.py demo_setup --banner
 	@# honcho gives each process its own PORT (web 8000, worker 8100, …), so the address that
 	@# workers put in messages and call the SMS simulator at is fixed here, from the web's port.
 	DJANGO_SETTINGS_MODULE=config.settings.local PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
 		SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
 		NOTIFY_SMS_GATEWAY_URL="$${NOTIFY_SMS_GATEWAY_URL:-http://127.0.0.1:$(PORT)/notify-sim/sms/}" \
 		exec $(VENV)/bin/honcho start --procfile Procfile --port $(PORT)
+
+## demo: reload the demo government: on the demo's own SQLite file (var/onegate.sqlite3) the old
+## one is renamed with a timestamp (never deleted) and a fresh demo is loaded; any other database
+## (DATABASE_URL) is never dropped, only brought up to date. Does not serve: make run does.
+demo: install assets translations-compile var/secret_key var/oidc_rsa_key.pem
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py demo_setup --fresh
+	@echo "The demo government is loaded: make run serves it (restart make run if it is running)."
+
+## tour: walk the demo government's stories in Chromium (tests/browser/journeys, one process) and
+## save the screenshots into docs/tour/en and docs/tour/th, then write the gallery
+## (docs/tour/README.md) and README's outcome table from the measured numbers.
+TOUR_DIR := $(CURDIR)/docs/tour
+tour: install assets translations-compile chromium
+	$(PY) -m tests.browser.journeys.outcomes --before-tour
+	ONEGATE_TOUR_DIR=$(TOUR_DIR) $(PY) -m pytest -p no:xdist -m journey tests/browser/journeys \
+		$(PYTEST_ARGS); status=$$?; \
+		$(PY) -m tests.browser.journeys.outcomes; exit $$status
 
 ## test: the whole suite (SQLite unless DATABASE_URL says otherwise; browser tests need chromium)
 test: install assets translations-compile chromium

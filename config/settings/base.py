@@ -136,7 +136,10 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+# URL names, not paths: reversed in the language of the page signed in (or out) on, so a person
+# who signs in at /th/accounts/login/ lands on the Thai front door (/th/), not the English one.
+LOGIN_REDIRECT_URL = "catalogue:home"
+LOGOUT_REDIRECT_URL = "catalogue:home"
 
 # Argon2id first (RFC 9106); older hashes are upgraded on the next sign-in.
 PASSWORD_HASHERS = [

@@ -148,6 +148,8 @@ class CaseAction(StrEnum):
     CASE_ACCESS_REFUSED = "cases.access_refused"  # a case asked for by someone who may not see it
     FILE_DOWNLOADED = "cases.file_downloaded"  # a file given with an answer, or the application's
     NOTICE_VIEWED = "cases.notice_viewed"  # a decision notice read (page or PDF)
+    MOVE_NOT_RECORDED = "cases.move_not_recorded"  # an approved move the house register refused
+    MOVE_SCHEDULED = "cases.move_scheduled"  # an approved future move waits for its moving day
 
 
 class CredentialAction(StrEnum):

@@ -59,6 +59,13 @@ class EventKind(models.TextChoices):
     INFORMATION_REQUESTED = "information_requested", _("Information requested")
     INFORMATION_ANSWERED = "information_answered", _("Information given")
     REVIEW_ASKED = "review_asked", _("Review asked for")
+    # Tell us you have moved (``services.moves``): what the house register did with the move.
+    MOVE_SCHEDULED = (
+        "move_scheduled",
+        _("New address to go on the house register on the moving day"),
+    )
+    MOVE_RECORDED = "move_recorded", _("New address on the house register, chosen agencies told")
+    MOVE_NOT_RECORDED = "move_not_recorded", _("House register not updated")
 
 
 # Events only staff see on the case page (the person's timeline leaves them out).

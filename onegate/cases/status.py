@@ -75,6 +75,16 @@ TIMELINE_WORDS: dict[str, Any] = {
     S.CLOSED: gettext_lazy("Closed: a review was asked for"),
     EventKind.INFORMATION_ANSWERED: gettext_lazy("Information received"),
     EventKind.REVIEW_ASKED: gettext_lazy("Review asked for"),
+    EventKind.MOVE_SCHEDULED: gettext_lazy(
+        "Your new address goes on the house register on the day you move"
+    ),
+    EventKind.MOVE_RECORDED: gettext_lazy(
+        "Your new address is on the house register, and the agencies you chose are being told"
+    ),
+    EventKind.MOVE_NOT_RECORDED: gettext_lazy(
+        "The house register could not take your new address. Report the change of address "
+        "again from your account, or visit a service centre"
+    ),
 }
 
 
@@ -193,11 +203,14 @@ def _decision(case: Case) -> dict[str, Any]:
 def case_page_context(case: Case) -> dict[str, Any]:
     """Everything the case page shows (a few queries: events, requests, a review)."""
     review = case.reviews.first() if case.status == S.CLOSED else None
+    events = case_timeline(case)
     return (
         case_summary(case)
         | _decision(case)
         | {
-            "timeline": case_timeline_entries(case_timeline(case)),
+            "timeline": case_timeline_entries(events),
+            # A move on the house register: each agency told shows on "Changes of address".
+            "move_recorded": any(event.kind == EventKind.MOVE_RECORDED for event in events),
             "what_next": what_happens_next(case, review=review),
             "expected_on": case.sla_due_on if case.status in OPEN_STATES else None,
             "open_request": case_open_request(case)

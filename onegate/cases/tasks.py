@@ -23,3 +23,11 @@ def case_decided_announce(case_id: str) -> None:
     outcome = Case.objects.filter(pk=case_id).values_list("outcome", flat=True).first()
     if outcome:
         case_decided.send(sender=Case, case_id=case_id, outcome=outcome)
+
+
+@retrying_task(max_attempts=8, queue_name="default")
+def case_move_record_task(case_id: str) -> None:
+    """Record an approved "Tell us you have moved" on the house register; idempotent."""
+    from onegate.cases.services.moves import case_move_record
+
+    case_move_record(case_id=case_id)

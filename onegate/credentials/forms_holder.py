@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from django import forms
@@ -21,21 +21,31 @@ from django.utils.translation import gettext_lazy as _
 
 @dataclass(frozen=True)
 class ClaimGroup:
-    """One choice offered to the holder: its label and the disclosures it stands for."""
+    """One choice offered to the holder: its label (``label`` to the holder themself,
+    ``their_label`` to a parent or delegate showing someone else's) and the disclosures it
+    stands for."""
 
     key: str
     label: str | Promise
+    their_label: str | Promise
     claims: tuple[str, ...]
 
 
 # What the holder may leave out. Whatever the choice, a verifier always learns what the
 # credential is, its reference and until when it is valid: without those it proves nothing.
 CLAIM_GROUPS = (
-    ClaimGroup("name", _("Your name"), ("given_name", "family_name")),
-    ClaimGroup("birthdate", _("Your date of birth"), ("birthdate",)),
-    ClaimGroup("nationality", _("Your nationality"), ("nationality",)),
-    ClaimGroup("passport", _("Your passport number"), ("document_number", "issuing_state")),
-    ClaimGroup("national_id", _("Your national ID number"), ("national_id",)),
+    ClaimGroup("name", _("Your name"), _("Their name"), ("given_name", "family_name")),
+    ClaimGroup("birthdate", _("Your date of birth"), _("Their date of birth"), ("birthdate",)),
+    ClaimGroup("nationality", _("Your nationality"), _("Their nationality"), ("nationality",)),
+    ClaimGroup(
+        "passport",
+        _("Your passport number"),
+        _("Their passport number"),
+        ("document_number", "issuing_state"),
+    ),
+    ClaimGroup(
+        "national_id", _("Your national ID number"), _("Their national ID number"), ("national_id",)
+    ),
 )
 ALWAYS_SHOWN = ("valid_until", "title", "conditions")
 
@@ -63,7 +73,9 @@ class ClaimsForm(forms.Form):
     """Which groups of claims to put in the QR code: read from the query string.
 
     ``available`` is what the credential holds; groups it has none of are not offered. A form
-    never sent (no ``chosen`` field in the query) keeps every claim in.
+    never sent (no ``chosen`` field in the query) keeps every claim in. ``yours`` is false when
+    the person at the screen shows someone else's (a parent, their child's): the choices then
+    say "Their name", not "Your name".
     """
 
     include = forms.MultipleChoiceField(
@@ -72,10 +84,14 @@ class ClaimsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, data: Any, *, available: set[str]) -> None:
+    def __init__(self, data: Any, *, available: set[str], yours: bool = True) -> None:
         self.sent = "chosen" in data
         super().__init__(data if self.sent else None)
-        self.groups = [g for g in CLAIM_GROUPS if available.intersection(g.claims)]
+        self.groups = [
+            g if yours else replace(g, label=g.their_label)
+            for g in CLAIM_GROUPS
+            if available.intersection(g.claims)
+        ]
         field = cast(forms.MultipleChoiceField, self.fields["include"])
         field.choices = [(g.key, g.label) for g in self.groups]
 

@@ -226,6 +226,8 @@ def _page_context(request: HttpRequest, found: Entitlement) -> dict[str, Any]:
         "history": entitlement_history(found, language),
         "checks": entitlement_checks(found),
         "is_active": found.status == EntitlementStatus.ACTIVE,
+        # A parent or delegate may be looking at someone else's: the page then names them.
+        "is_yours": str(found.holder_id) == person_id_for(request.user),
         "case_url": (
             reverse("cases:case", kwargs={"reference": found.case.reference})
             if found.case.user_id == request.user.pk
@@ -243,7 +245,9 @@ def detail(request: HttpRequest, entitlement_id: uuid.UUID) -> HttpResponse:
     context = _page_context(request, found)
     credential = current_credential(found) if context["is_active"] else None
     if credential is not None:
-        form = ClaimsForm(request.GET, available=disclosure_names(credential.token))
+        form = ClaimsForm(
+            request.GET, available=disclosure_names(credential.token), yours=context["is_yours"]
+        )
         context |= {
             "credential": credential,
             "claims_form": form,

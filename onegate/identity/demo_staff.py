@@ -81,6 +81,7 @@ TEAMS = {
     "immigration": ("Visas and extensions", "วีซ่าและการขยายเวลาพำนัก"),
     "health": ("Health cards and records", "บัตรสุขภาพและประวัติสุขภาพ"),
     "land-transport": ("Driving licences", "ใบอนุญาตขับรถ"),
+    "civil-registration": ("ID cards and registrations", "บัตรประจำตัวประชาชนและการทะเบียน"),
 }
 STAFF = (
     _staff("admin.immigration", "Pranee Wongsa", R.AGENCY_ADMIN, "immigration"),
@@ -100,6 +101,11 @@ STAFF = (
     _staff("teamlead.transport", "Boonsong Kittisak", R.TEAM_LEAD, "land-transport",
            team=TEAMS["land-transport"][0]),
     _staff("admin.civil-registration", "Orathai Sukjai", R.AGENCY_ADMIN, "civil-registration"),
+    # Registrars: a first card for an adult is referred to them (national-id-card.yaml).
+    _staff("caseworker.civil", "Sompong Chaidee", R.CASE_WORKER, "civil-registration",
+           team=TEAMS["civil-registration"][0]),
+    _staff("teamlead.civil", "Yupin Srisawat", R.TEAM_LEAD, "civil-registration",
+           team=TEAMS["civil-registration"][0]),
     # Service owners of the other demo services' agencies (issue 7: each edits its own).
     _staff("service.owner.health", "Pimchanok Rungruang", R.SERVICE_OWNER, "health"),
     _staff("service.owner.transport", "Surasak Maneewong", R.SERVICE_OWNER, "land-transport"),

@@ -15,7 +15,7 @@ from typing import Any, cast
 from babel import Locale
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from pycountry import countries
 
@@ -26,6 +26,7 @@ from onegate.registries.addresses import AddressInput, ValidAddress, address_val
 from onegate.registries.constants import AccessorKind, AddressKind
 from onegate.registries.divisions import Division
 from onegate.registries.selectors import AccessLogFilter
+from onegate.registries.staff import STAFF_PURPOSES
 
 # --- dates as three boxes -------------------------------------------------------------------
 
@@ -101,7 +102,64 @@ FACT_LABELS = {
     "person.travel_documents": _("passports and travel documents"),
     "person.residence": _("residence status"),
     "person.access_log": _("who looked at their data"),
+    # a check that an entitlement is valid (the border gate, a clinic, an agency's system)
+    "credentials.entitlement": _("whether their travel authority or other entitlement is valid"),
 }
+
+# Purposes a checker states as a code (the verification API's ``purpose``; the gate's), in words.
+PURPOSE_LABELS = {
+    "border_entry": _("Entry at the border"),
+    "treatment": _("Medical treatment"),
+    "employment_check": _("Checking a licence for a job"),
+}
+
+
+# OneGate's own readers and purposes as its reads write them on the access log (in English,
+# keyed by exactly that text), so the page can show them in its language. Registry staff's
+# purposes (``registries.staff.STAFF_PURPOSES``, stored in English) are looked up too.
+OWN_LOGGED_TEXT = {
+    # readers
+    "Border officer": _("Border officer"),  # credentials' border gate
+    "OneGate identity proofing": _("OneGate identity proofing"),  # proofing.base.ONLINE_LABEL
+    # purposes
+    "Identity proofing requested by the person": _("Identity proofing requested by the person"),
+    "Identity checked in person at a service centre": _(
+        "Identity checked in person at a service centre"
+    ),
+    "Showing you what a service would see before you agree": _(
+        "Showing you what a service would see before you agree"
+    ),
+    "Send a message about this person to whoever acts for them": _(  # notify's fan-out
+        "Send a message about this person to whoever acts for them"
+    ),
+    # written in the reader's language; these are the English ones
+    "See the people I can act for": _("See the people I can act for"),
+    "Report a change of address": _("Report a change of address"),
+    "See who looked at the data of someone I act for": _(
+        "See who looked at the data of someone I act for"
+    ),
+}
+
+
+def stored_text_in_words(stored: str) -> str:
+    """A reader's label or purpose as the log stored it, in the page's language when it is a
+    purpose code or one of OneGate's own texts; anything else exactly as it was written.
+
+    Only known texts are translated: a purpose or name from an agency could happen to equal a
+    message of OneGate's catalogues ("Approved", say) and must not be turned into it.
+    """
+    if not stored:
+        return ""
+    for known in (PURPOSE_LABELS, OWN_LOGGED_TEXT, _staff_purposes()):
+        if stored in known:
+            return str(known[stored])
+    return stored
+
+
+def _staff_purposes() -> dict[str, Any]:
+    """Registry staff's purposes keyed by their English text, as ``staff_access`` stores them."""
+    with translation.override("en"):
+        return {str(label): label for label in STAFF_PURPOSES.values()}
 
 
 class AccessLogFilterForm(forms.Form):

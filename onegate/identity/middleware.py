@@ -48,6 +48,9 @@ LAST_SEEN_RESOLUTION_SECONDS = 10
 # Requests that ask about the session without counting as activity (the timeout script asks
 # how long is left; asking must not extend it).
 PASSIVE_URL_NAMES = {"identity:session_status"}
+# Set on the request these rules have just signed out (a session limit passed): the account's
+# pk, so the page may keep what that person sent for their return (runner.signed_out_answers).
+SIGNED_OUT_USER_ATTRIBUTE = "onegate_signed_out_user_id"
 
 
 def session_deadlines(request: HttpRequest, now: float | None = None) -> tuple[float, float]:
@@ -65,6 +68,12 @@ def seconds_left(request: HttpRequest, now: float | None = None) -> int:
     """Seconds until this session ends if the person does nothing more."""
     now = time.time() if now is None else now
     return max(0, int(min(session_deadlines(request, now)) - now))
+
+
+def signed_out_by_this_request(request: HttpRequest) -> object | None:
+    """The pk of the account this very request was signed out of by a session limit, else None
+    (never signed in, signed in still, or signed out earlier)."""
+    return getattr(request, SIGNED_OUT_USER_ATTRIBUTE, None)
 
 
 def session_touch(request: HttpRequest) -> None:
@@ -114,6 +123,7 @@ class SessionRulesMiddleware:
     @staticmethod
     def _sign_out(request: HttpRequest, reason: str, message: str) -> None:
         account_events.sign_out_reason_set(request, reason)
+        setattr(request, SIGNED_OUT_USER_ATTRIBUTE, request.user.pk)
         logout(request)
         messages.info(request, message)
 

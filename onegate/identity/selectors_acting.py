@@ -31,6 +31,7 @@ from onegate.identity.acting import (
     acting_option,
 )
 from onegate.identity.models import Delegation, IdentityLink
+from onegate.identity.proofing.base import ORGANISATION as PROOFING_ORGANISATION
 from onegate.identity.selectors import person_id_for
 from onegate.registries.access import access_record_write
 from onegate.registries.adapters import AddressRecord, Answer, registry
@@ -79,10 +80,17 @@ def acting_audit_fields(option: ActingOption) -> dict[str, Any]:
 
 
 def organisation_name(slug: str) -> str:
-    """An organisation on the access log, by its agency name in the catalogue when it has one."""
-    if slug == ORGANISATION:
+    """An organisation on the access log, by its agency name in the catalogue when it has one.
+
+    Most readers store the agency's slug; a check of an entitlement stores the checking agency's
+    English name (``credentials``: the same value its "who checked it" shows), so that is
+    recognised too and shown in the page's language."""
+    if slug in (ORGANISATION, PROOFING_ORGANISATION):
         return "OneGate"
-    agency = catalogue_current().agency(slug)
+    catalogue = catalogue_current()
+    agency = catalogue.agency(slug) or next(
+        (one for one in catalogue.agencies.values() if pick(one.name, "en") == slug), None
+    )
     return pick(agency.name) if agency else slug
 
 

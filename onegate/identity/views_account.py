@@ -179,12 +179,31 @@ def hub_sections(request: HttpRequest) -> list[HubSection]:
             links=_links((_("Prove who you are"), ("identity:proof",))),
         ),
         HubSection(
+            title=_("Your address"),
+            description=_(
+                "Moved house? Tell government once: the house register is updated and the "
+                "agencies that need your address are told for you."
+            ),
+            links=_links(
+                (_("Report a change of address"), ("identity:address",)),
+                (_("Changes of address"), ("identity:address_changes",)),
+            ),
+        ),
+        HubSection(
             title=_("People you act for"),
             description=_("Your children, people you care for, and people who let you help them."),
             links=_links(
                 (_("People you act for"), ("identity:acting", "identity:acting_for")),
                 (_("People who can act for you"), ("identity:delegations",)),
             ),
+        ),
+        HubSection(
+            title=_("Your applications"),
+            description=_(
+                "What you have applied for, where each application stands, and the decisions "
+                "with their reasons."
+            ),
+            links=_links((_("Your applications"), ("runner:applications",))),
         ),
         HubSection(
             title=_("Your entitlements"),

@@ -47,6 +47,7 @@ from onegate.identity.forms_acting import (
     SubDistrictForm,
     ThaiAddressForm,
     division_label,
+    stored_text_in_words,
 )
 from onegate.identity.selectors import person_id_for
 from onegate.identity.selectors_acting import (
@@ -200,6 +201,7 @@ def access_log(request: HttpRequest, *, subject: ActingOption) -> HttpResponse:
         "kind_labels": KIND_LABELS,
         "fact_labels": FACT_LABELS,
         "organisation_name": organisation_name,
+        "in_words": stored_text_in_words,
     }
     return render(request, "identity/data_access/log.html", context)
 

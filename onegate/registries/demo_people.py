@@ -61,8 +61,22 @@ PHAKHIN = uuid.UUID("bc3f7f35-899c-4f52-8e85-2de94e2beebf")
 NICHA = uuid.UUID("a9e49b3c-8dd1-4feb-9865-1336f15f42d6")
 TAWAN = uuid.UUID("b1332525-b7d2-4e98-aa85-3ce95b70ee47")
 SUDARAT = uuid.UUID("96fe5df3-4542-49b5-8a0c-6145f1259c3a")
+OLIVIA = uuid.UUID("3f6e0b52-9d1a-4c7e-8b25-71d4a0c8e936")
 
-DEMO_PERSON_IDS = (EMILY, KENJI, YUI, HARUTO, SOMSAK, WICHAI, MALI, PHAKHIN, NICHA, TAWAN, SUDARAT)
+DEMO_PERSON_IDS = (
+    EMILY,
+    KENJI,
+    YUI,
+    HARUTO,
+    SOMSAK,
+    WICHAI,
+    MALI,
+    PHAKHIN,
+    NICHA,
+    TAWAN,
+    SUDARAT,
+    OLIVIA,
+)
 
 
 @dataclass(frozen=True)
@@ -106,6 +120,12 @@ DEMO_PEOPLE = (
         "Nonthaburi",
         f"national ID 1120197330158, passport THA AC9187324; person {SUDARAT}",
     ),
+    DemoPerson(
+        "Olivia Hughes",
+        "Australian planning a holiday, with no OneGate account yet: she creates one, proves "
+        "her identity with her passport (born 3 March 1990) and applies for a travel authority",
+        f"passport AUS PA9731548; person {OLIVIA}",
+    ),
 )
 
 
@@ -114,7 +134,7 @@ def load_demo_people(*, today: dt.date | None = None) -> tuple[DemoPerson, ...]:
     today = today or timezone.localdate()
     loader = _Loader(today)
     with transaction.atomic():
-        for load in (_emily, _watanabe_family, _somsak, _bunma_family, _sudarat):
+        for load in (_emily, _watanabe_family, _somsak, _bunma_family, _sudarat, _olivia):
             load(loader)
         if loader.changed:
             audit_record(
@@ -239,6 +259,13 @@ def _sudarat(load: _Loader) -> None:
         road="รัตนาธิเบศร์",
         since=dt.date(2017, 4, 10),
     )
+
+
+def _olivia(load: _Loader) -> None:
+    # Not in Thailand yet (no arrival, no residence status): she applies before she travels.
+    olivia = load.person(OLIVIA, "Olivia", "Hughes", dt.date(1990, 3, 3), Sex.FEMALE, "AUS")
+    load.passport(olivia, "PA9731548", issued=load.today - dt.timedelta(days=900), years=10)
+    load.abroad(olivia, "AUS", "14 Brunswick Street", "Fitzroy", "VIC", "3065", dt.date(2018, 2, 1))
 
 
 def _birthday(born: dt.date, year: int) -> dt.date:

@@ -3,6 +3,8 @@
 The person's own page (with the Identity issue) calls ``access_log_for`` with the registry person
 linked to the signed-in account; nobody else's key gets there. Exports carry exactly what the
 page shows, in CSV (for a spreadsheet) or JSON (for a machine).
+
+``address_is_current`` is a read for other modules recording a move (no personal data leaves it).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from onegate.registries.models import AccessRecord
+from onegate.registries.addresses import ValidAddress
+from onegate.registries.models import AccessRecord, Address
+from onegate.registries.services.addresses import _same_place
 
 EXPORT_FIELDS = (
     "when",
@@ -91,3 +95,12 @@ def _safe_cell(value: object) -> object:
     """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def address_is_current(*, person_id: str, address: ValidAddress) -> bool:
+    """Whether ``address`` is already the person's current address (the same place, as
+    ``services.addresses.address_change_report`` compares it). A caller recording a move that
+    may have been reported another way first asks this: the report refuses a date not after the
+    current address began before it looks at the place, the order a person's own form wants."""
+    current = Address.objects.filter(person_id=person_id, valid_until__isnull=True).first()
+    return current is not None and _same_place(current, address)

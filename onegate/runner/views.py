@@ -59,6 +59,7 @@ from onegate.runner.services.applications import (
     application_submit,
 )
 from onegate.runner.signals import journey_event
+from onegate.runner.signed_out_answers import answers_kept_take, answers_sent_signed_out_keep
 from onegate.runner.uploads.limit import (
     TOO_LARGE_FLAG,
     page_upload_budget,
@@ -217,9 +218,55 @@ def _page_of(compiled: CompiledDefinition, page_id: str) -> Page:
     raise Http404("no such page in this service")
 
 
+def _keeps_answers_sent_signed_out(view: View) -> View:
+    """A question page sent by the request that ended the session: what the person typed is
+    kept in the browser's session for when they have signed in again (``signed_out_answers``;
+    a post from a browser that was not signed in keeps nothing)."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, application_id: uuid.UUID, page_id: str) -> HttpResponse:
+        if request.method == "POST" and not request.user.is_authenticated:
+            answers_sent_signed_out_keep(request, application_id=application_id, page_id=page_id)
+        return view(request, application_id, page_id)
+
+    return guarded
+
+
+def _page_shown(
+    request: HttpRequest,
+    compiled: CompiledDefinition,
+    shown: Page,
+    application: Application,
+    language: str,
+) -> PageForm:
+    """The page with its stored answers; or, once, with the answers the person sent while
+    signed out, to check and send again (they are not saved until then)."""
+    kept = None
+    if request.method == "GET":
+        kept = answers_kept_take(request, application_id=application.pk, page_id=shown.id)
+    if kept is None:
+        return page_form(compiled=compiled, page=shown, application=application, language=language)
+    messages.info(
+        request,
+        _(
+            "We kept what you typed on this page before you were signed out. Check it and "
+            "choose Continue to save it."
+        ),
+    )
+    return page_form(
+        compiled=compiled,
+        page=shown,
+        application=application,
+        language=language,
+        data=kept,
+        actor=request.user,
+    )
+
+
 @csrf_exempt  # checked below, once the ceiling on the files is in place (see uploads.limit)
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@_keeps_answers_sent_signed_out
 @signed_in
 def page(request: HttpRequest, application_id: uuid.UUID, page_id: str) -> HttpResponse:
     """One page of questions: shown with the answers given so far; on POST saved when valid,
@@ -245,7 +292,7 @@ def page(request: HttpRequest, application_id: uuid.UUID, page_id: str) -> HttpR
         return HttpResponseRedirect(resume_url(application, journey))
     language = current_language()
     if request.method != "POST":
-        form = page_form(compiled=compiled, page=shown, application=application, language=language)
+        form = _page_shown(request, compiled, shown, application, language)
         if request.method == "GET":  # counted once per showing, not on a re-rendered POST
             _journey_event(application, "page_viewed", page_id)
         return _render_page(request, application, compiled, journey, form)

@@ -31,7 +31,7 @@ from onegate.definitions.language.model import AnyField
 from onegate.registries.services.corrections import MAX_DESCRIPTION
 from onegate.runner.facts import prefilled_value
 from onegate.runner.fields import character_count_texts, fact_lines
-from onegate.runner.journey import CHECK_SCREEN, fact_source, journey_of
+from onegate.runner.journey import CHECK_SCREEN, fact_source, journey_of, subjects_visibility
 from onegate.runner.models import Application
 from onegate.runner.selectors import application_compiled, application_for
 from onegate.runner.services.corrections import application_correction_request
@@ -39,17 +39,35 @@ from onegate.runner.services.drafts import ApplicationRefused
 from onegate.runner.views import signed_in
 
 
-def _fields_of(compiled: CompiledDefinition, alias: str, page_id: str) -> list[AnyField]:
-    """The prefilled fields showing the fact ``alias``: those of the page the person came from,
-    else every one in the definition."""
+def _fields_of(
+    compiled: CompiledDefinition, alias: str, page_id: str, shown: frozenset[str]
+) -> list[AnyField]:
+    """The prefilled fields showing the fact ``alias`` that are ``shown`` for the person: those
+    of the page the person came from, else every one in the definition."""
     found = [
         (page.id, one)
         for page in compiled.model.pages
         for one in page.fields
-        if one.prefill and one.prefill.split(".")[0] == alias
+        if one.prefill and one.prefill.split(".")[0] == alias and one.id in shown
     ]
     on_page = [one for where, one in found if where == page_id]
     return on_page or [one for _where, one in found]
+
+
+def _shown_for(
+    application: Application, compiled: CompiledDefinition, person_id: str
+) -> frozenset[str]:
+    """The fields shown for this one person of the application: a field that their facts hide
+    (a Thai name, for a child who has none) is not put to them as "not on record"."""
+    pairs = zip(application.subjects or [], subjects_visibility(application, compiled), strict=True)
+    return next(
+        (
+            seen.fields
+            for subject, (_inputs, seen) in pairs
+            if str(subject["person_id"]) == person_id
+        ),
+        frozenset(),
+    )
 
 
 def _back_url(application: Application, compiled: CompiledDefinition, page_id: str) -> str:
@@ -124,7 +142,8 @@ def _asked(request: HttpRequest, application: Application, alias: str) -> _Asked
     if subject is None or alias not in compiled.model.facts:
         raise Http404("no such fact about a person of this application")
     language = current_language()
-    rows, fact = _shown(application, _fields_of(compiled, alias, page_id), person_id, language)
+    fields = _fields_of(compiled, alias, page_id, _shown_for(application, compiled, person_id))
+    rows, fact = _shown(application, fields, person_id, language)
     if fact is None:
         raise Http404("no such fact about a person of this application")
     return _Asked(

@@ -230,7 +230,7 @@ def apply_for_two_children(person: Person, household: Household, prefix: str = "
 def test_a_health_card_for_two_children_in_six_screens_without_typing_a_fact(person_at, household):
     person = person_at(session_cookie(household.parent_user))
     facts = prefilled_fields(CHILD_HEALTH)
-    assert facts == {"child_given_name", "child_family_name", "child_date_of_birth"}
+    assert facts == {"child_given_name", "child_family_name", "child_name", "child_date_of_birth"}
     person.go(f"/services/{CHILD_HEALTH}/")
     person.screens.clear()  # the service page is where the journey starts
 

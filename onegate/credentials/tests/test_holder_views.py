@@ -14,6 +14,7 @@ from PIL import Image
 
 from onegate.cases.tests.factories import (  # noqa: F401  (fixture)
     demo_services,
+    run_tasks,
     staff,
     visitor_account,
 )
@@ -22,6 +23,7 @@ from onegate.credentials.models import Entitlement
 from onegate.credentials.services import entitlement_suspend
 from onegate.credentials.tests.factories import (
     approved_eta_entitlement,
+    child_health_case,
     current_credential,
     verdict_of,
 )
@@ -128,6 +130,33 @@ def test_the_qr_code_is_the_credential_and_verifies_with_what_the_holder_chose()
     assert "birthdate" not in narrow.claims
     assert "document_number" not in narrow.claims
     assert narrow.claims["reference"] == entitlement.reference
+
+
+def test_the_qr_choices_speak_to_the_holder_about_themself():
+    user, entitlement = approved_eta_entitlement()
+
+    page = signed_in(user).get(url("detail", entitlement)).content.decode()
+
+    assert "Choose what it shows about you." in page
+    assert "Your name" in page and "Your date of birth" in page
+    assert "Their name" not in page
+
+
+def test_a_parent_showing_a_childs_card_chooses_what_it_shows_about_the_child():
+    # given a parent's child health card for their child, issued
+    household, case = child_health_case()
+    run_tasks()
+    card = Entitlement.objects.get(case=case)
+
+    # when the parent opens it
+    page = signed_in(household.parent_user).get(url("detail", card)).content.decode()
+
+    # then the choices are about the child, by name, not about "you"
+    child = card.holder_names["en"]
+    assert f"Choose what it shows about {child}." in page
+    assert "Their name" in page and "Their date of birth" in page
+    assert "Your name" not in page and "about you." not in page
+    assert f"QR code of the Child health card of {child}" in page
 
 
 def test_download_gives_the_credential_as_a_private_file():

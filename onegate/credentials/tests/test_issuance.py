@@ -179,6 +179,25 @@ def test_a_child_health_card_is_held_by_the_child_and_its_parent_is_told():
     )
 
 
+def test_the_card_ready_message_says_how_clinics_check_it_for_a_child_without_a_thai_id():
+    # given a child health card approved (the card is linked to the child's Thai ID, if any:
+    # a child who came with a passport has none, and the card is not linked to the passport)
+    household, _case = child_health_case()
+
+    # when it is issued
+    run_tasks()
+
+    # then the parent's message points to the QR code, not to an ID number or a passport
+    ready = Message.objects.filter(
+        user=household.parent_user, subject="Your child's health card is ready"
+    )
+    assert ready.exists()
+    for message in ready:
+        assert "QR code" in message.body, message.body
+        assert "passport" not in message.body
+        assert "ID number" not in message.body
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_issuing_at_once_make_one_entitlement():

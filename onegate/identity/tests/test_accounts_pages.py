@@ -144,6 +144,21 @@ def test_sign_up_in_thai_sends_the_code_in_thai_and_remembers_the_language(clien
     assert User.objects.get(email="malee@example.test").preferred_language == "th"
 
 
+@pytest.mark.parametrize(("language", "front_door"), [("en", "/"), ("th", "/th/")])
+def test_signing_in_and_out_lands_on_the_front_door_in_the_same_language(
+    client, language, front_door
+):
+    make_account()
+    signed_in = client.post(
+        in_language(language, "account_login"),
+        {"login": "somchai@example.test", "password": PASSWORD},
+    )
+    assert signed_in.status_code == 302
+    assert signed_in["Location"] == front_door
+    signed_out = client.post(in_language(language, "account_logout"))
+    assert signed_out["Location"] == front_door
+
+
 def test_sign_in_with_an_emailed_code(client):
     make_account()
     response = client.post(reverse("account_request_login_code"), {"email": "somchai@example.test"})
@@ -214,6 +229,23 @@ def test_the_hub_links_only_to_pages_that_exist(client, monkeypatch):
     assert f'href="{reverse("usersessions_list")}"' in page
     assert views_account.url_for_first("identity:no_such_page") is None
     assert views_account.url_for_first("identity:no_such_page", "mfa_index") == reverse("mfa_index")
+
+
+def test_the_hub_leads_to_your_applications(client):
+    make_account()
+    sign_in(client, "somchai@example.test")
+    page = client.get(reverse("identity:home")).content.decode()
+    assert f'href="{reverse("runner:applications")}"' in page
+    assert "Your applications" in page
+
+
+def test_the_hub_leads_to_reporting_a_change_of_address(client):
+    make_account()
+    sign_in(client, "somchai@example.test")
+    page = client.get(reverse("identity:home")).content.decode()
+    assert f'href="{reverse("identity:address")}"' in page
+    assert f'href="{reverse("identity:address_changes")}"' in page
+    assert "Report a change of address" in page
 
 
 def test_one_off_messages_show_once_in_a_banner(client):

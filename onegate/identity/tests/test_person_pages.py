@@ -18,7 +18,9 @@ from django.utils import timezone, translation
 
 from onegate.audit.constants import IdentityAction
 from onegate.audit.models import AuditEvent
-from onegate.identity.acting import ADDRESS_CHANGE_SERVICE, SESSION_KEY
+from onegate.identity.acting import ADDRESS_CHANGE_SERVICE, LIST_PURPOSE, SESSION_KEY
+from onegate.identity.forms_acting import OWN_LOGGED_TEXT
+from onegate.identity.proofing.base import ONLINE_LABEL, PURPOSE_IN_PERSON, PURPOSE_ONLINE
 from onegate.identity.selectors_acting import access_log_of
 from onegate.identity.tests.account_fixtures import make_account
 from onegate.identity.tests.acting_fixtures import (
@@ -29,7 +31,10 @@ from onegate.identity.tests.acting_fixtures import (
     strong_session,
     years_ago,
 )
-from onegate.registries.adapters import registry
+from onegate.notify.recipients import FAN_OUT_PURPOSE
+from onegate.registries.access import access_record_write
+from onegate.registries.adapters import AccessContext, registry
+from onegate.registries.constants import AccessorKind
 from onegate.registries.demo_subscriptions import load_demo_subscriptions
 from onegate.registries.models import AccessRecord, Address, RegistryEvent
 from onegate.registries.tests.events_support import make_divisions, run_worker_until_idle
@@ -98,6 +103,69 @@ def test_the_log_shows_who_read_for_which_agency_and_why(client, household):
     assert "Civil Registration Department" in text
     assert "Checking a person&#39;s identity at a service centre" in text
     assert "date of birth, name, national ID number" in text
+
+
+def border_gate_check(who) -> None:
+    """The access record a border gate's check of an entitlement writes (``credentials``): the
+    agency's English name, the purpose as a code, the entitlement as the fact read."""
+    access_record_write(
+        access=AccessContext(
+            kind=AccessorKind.STAFF,
+            accessor_id="officer-1",
+            accessor_label="Border officer",
+            organisation="Immigration Bureau",
+            purpose="border_entry",
+            channel="gate",
+        ),
+        question="credentials.entitlement_check",
+        person_ids=[str(who.pk)],
+        facts=["credentials.entitlement"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", ["Immigration Bureau", "Entry at the border", "travel authority"]),
+        ("th", ["สำนักงานตรวจคนเข้าเมือง", "การเข้าเมืองที่ด่านตรวจคนเข้าเมือง"]),
+    ],
+)
+def test_a_border_check_of_a_travel_authority_reads_in_words(client, household, language, said):
+    border_gate_check(household.parent)
+    strong_session(client, household.parent_user)
+    with translation.override(language):
+        url = reverse("identity:access_log")
+    text = client.get(url).content.decode()
+    for words in said:
+        assert words in text
+    assert "border_entry" not in text
+    assert "credentials.entitlement" not in text
+    if language == "th":
+        assert "Immigration Bureau" not in text.split('id="records"')[1]
+
+
+def test_an_agency_purpose_that_reads_like_a_onegate_message_is_shown_as_given(client, household):
+    # an agency's own purpose and reader happen to equal words OneGate's pages translate
+    staff_read(household.parent, organisation="civil-registration", purpose="Approved")
+    staff_read(household.parent, purpose="Checking a person's identity at a service centre")
+    strong_session(client, household.parent_user)
+    with translation.override("th"):
+        url = reverse("identity:access_log")
+    records = client.get(url).content.decode().split('id="records"')[1]
+    # the agency's text is shown exactly as it stored it, not as OneGate's "approved"
+    assert "Approved" in records
+    assert "อนุมัติ" not in records
+    # while a purpose OneGate's registry staff state is read in the page's language
+    assert "ตรวจสอบตัวตนของบุคคลที่ศูนย์บริการ" in records
+
+
+def test_onegate_s_own_logged_texts_are_keyed_by_the_english_they_are_stored_in():
+    with translation.override("en"):
+        assert {key: str(text) for key, text in OWN_LOGGED_TEXT.items()} == {
+            key: key for key in OWN_LOGGED_TEXT
+        }
+    stored = {ONLINE_LABEL, PURPOSE_ONLINE, PURPOSE_IN_PERSON, FAN_OUT_PURPOSE, str(LIST_PURPOSE)}
+    assert stored <= OWN_LOGGED_TEXT.keys()
 
 
 def test_the_log_filters_by_organisation_kind_and_period(client, household):

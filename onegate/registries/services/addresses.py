@@ -10,6 +10,7 @@ So a move must come after the day the current address began, and cannot be in th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -36,10 +37,12 @@ def address_change_report(
     moved_on: dt.date,
     actor: AbstractBaseUser | None,
     purpose: str,
+    agencies: Collection[str] | None = None,
 ) -> RegistryEvent:
     """Record that ``person`` lives at ``address`` from ``moved_on``, and tell subscribed agencies.
 
-    ``address`` comes from ``onegate.registries.addresses.address_validate``.
+    ``address`` comes from ``onegate.registries.addresses.address_validate``. ``agencies`` (slugs)
+    limits who is told to those subscribed agencies the person chose; None tells every one.
 
     Raises ``ValidationError`` (on ``moved_on`` or ``address``, translated) for a move in the
     future, a move not after the current address began, or the current address again; then
@@ -72,6 +75,7 @@ def address_change_report(
             payload=_event_payload(locked, new),
             actor=actor,
             purpose=purpose,
+            agencies=agencies,
         )
 
 

@@ -11,7 +11,7 @@ an operator can ``event_delivery_retry`` it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -54,15 +54,20 @@ def event_publish(
     actor: AbstractBaseUser | None,
     purpose: str,
     facts: Sequence[str] = ("person.address", "person.national_id"),
+    agencies: Collection[str] | None = None,
 ) -> RegistryEvent:
     """Record an event about ``person`` and queue its delivery to every subscribed agency.
 
     Call it inside the transaction that makes the change: the deliveries are enqueued in it.
-    ``facts`` are what the event tells each agency, for the person's access log.
+    ``facts`` are what the event tells each agency, for the person's access log. ``agencies``
+    (slugs), when given, narrows the deliveries to those of them that are subscribed: the person
+    chose to tell the others themselves. None tells every subscribed agency.
     """
     with transaction.atomic():
         event = RegistryEvent.objects.create(event_type=event_type, person=person, payload=payload)
         subscriptions = AgencySubscription.objects.filter(event_type=event_type, active=True)
+        if agencies is not None:
+            subscriptions = subscriptions.filter(agency_slug__in=list(agencies))
         deliveries = EventDelivery.objects.bulk_create(
             EventDelivery(event=event, subscription=subscription)
             for subscription in subscriptions.order_by("agency_slug")

@@ -306,6 +306,10 @@ def test_the_demo_people_tell_their_stories() -> None:
     assert (emily.expires_on - TODAY).days > 5 * 365
     sudarat = TravelDocument.objects.get(number="AC9187324", issuing_state="THA")
     assert 0 < (sudarat.expires_on - TODAY).days <= 31
+    olivia = TravelDocument.objects.get(number="PA9731548", issuing_state="AUS")
+    assert olivia.person_id == demo_people.OLIVIA
+    assert (olivia.expires_on - TODAY).days > 5 * 365  # long enough for a travel authority
+    assert not ArrivalRecord.objects.filter(person=demo_people.OLIVIA).exists()  # not here yet
     for document in TravelDocument.objects.all():
         assert parse_mrz(document.mrz, today=TODAY).document_number == document.number
     kenji = Person.objects.get(id=demo_people.KENJI)

@@ -31,6 +31,7 @@ from onegate.registries.models import (
     RegistryEvent,
 )
 from onegate.registries.receivers import Receiver, receivers_override
+from onegate.registries.selectors import address_is_current
 from onegate.registries.selectors_events import address_change_deliveries_for
 from onegate.registries.services import events as event_services
 from onegate.registries.services.addresses import address_change_report
@@ -88,6 +89,32 @@ def report(person, *, moved_on=dt.date(2026, 11, 1), address=None, actor=None):
 
 
 class TestTheReport:
+    def test_only_the_agencies_chosen_are_told_when_the_person_chooses(self, mover):
+        for slug in ("education", "health", "land-transport"):
+            subscribe(slug)
+
+        chosen = address_change_report(
+            person=mover,
+            address=chiang_mai_input(),
+            moved_on=dt.date(2026, 11, 1),
+            actor=None,
+            purpose=PURPOSE,
+            agencies=["health", "revenue"],  # revenue is not subscribed: nobody to tell there
+        )
+
+        told = chosen.deliveries.values_list("subscription__agency_slug", flat=True)
+        assert list(told) == ["health"]
+        assert list(mover.access_records.values_list("organisation", flat=True)) == ["health"]
+
+    def test_every_subscribed_agency_is_told_when_the_person_does_not_choose(self, mover):
+        for slug in ("education", "health"):
+            subscribe(slug)
+
+        event = report(mover)
+
+        told = event.deliveries.values_list("subscription__agency_slug", flat=True)
+        assert sorted(told) == ["education", "health"]
+
     def test_each_agency_told_is_on_the_persons_access_log(self, mover):
         subscribe("health")
         subscribe("land-transport")
@@ -249,6 +276,22 @@ class TestRefusedReports:
 
         assert refused.value.message_dict["address"] == ["This is already your current address."]
         assert_nothing_written(mover)
+
+    def test_a_caller_can_ask_whether_an_address_is_already_the_current_one(self, mover):
+        # the report refuses a same-day move as "before_current" before it compares the places,
+        # so a move reported elsewhere first is recognised by asking this
+        same = address_validate(
+            address=AddressInput(
+                kind=AddressKind.THAI,
+                house_number="12/3",
+                road="na phra lan",
+                sub_district_code="100101",
+                postcode="10200",
+            )
+        )
+
+        assert address_is_current(person_id=str(mover.pk), address=same) is True
+        assert address_is_current(person_id=str(mover.pk), address=chiang_mai_input()) is False
 
     def test_a_failure_half_way_leaves_nothing_written(self, mover, monkeypatch):
         # given two subscribers, and an outbox that breaks after queueing the first delivery

@@ -387,3 +387,33 @@ def test_the_services_offered_are_the_newest_published_versions(desk: Client, pe
 
     assert "Renew a driving licence" in choices
     assert "Renew your driving licence" not in choices
+
+
+def test_check_answers_names_the_person_helped_not_yourself(desk: Client, officer, person):
+    """At the counter, "Applying for" on check your answers is the person, not "Yourself" (which
+    would be the officer)."""
+    _found(desk, person)
+    _checked(desk)
+    desk.post(SERVICE, {"service": LICENCE})
+    application = Application.objects.get()
+    answers = dict(LICENCE_PAGES)
+    answers["your_licence"] = {
+        **answers["your_licence"],
+        "licence_expires_on": (timezone.localdate() + dt.timedelta(days=20)).isoformat(),
+    }
+    for page_id, page_answers in answers.items():
+        application = application_page_save(
+            actor=officer,
+            application=application,
+            page_id=page_id,
+            answers=page_answers,
+            complete=True,
+            resume_page="",
+        )
+    check = reverse("runner:check", kwargs={"application_id": application.pk})
+
+    page = desk.get(check).text
+
+    applying_for = page.split("Applying for", 1)[1].split("</dl>", 1)[0]
+    assert "Boonmee Srisuk" in applying_for
+    assert "Yourself" not in applying_for

@@ -220,3 +220,19 @@ def test_a_parent_reports_a_childs_fact_from_check_your_answers(client: Client) 
     assert sent.status_code == 302 and sent["Location"] == check
     [request] = CorrectionRequest.objects.all()
     assert request.person_id == household.child.pk
+
+
+def test_a_child_without_a_thai_name_is_asked_about_the_name_in_their_passport(client: Client):
+    """The child health card shows a child with no Thai name (one who came from abroad) by the
+    name in their passport; "Is this wrong?" about it shows that name, not empty Thai ones."""
+    household = make_household()
+    Person.objects.filter(pk=household.child.pk).update(given_name_th="", family_name_th="")
+    application = child_card_filled(household.parent_user, household.child)
+    client = strong_session(client, household.parent_user)
+
+    page = client.get(correction_url(application, "name", household.child, "check-answers"))
+
+    shown = page.content.decode()
+    assert page.status_code == 200
+    assert "Niran Jaidee" in shown
+    assert "Not on record" not in shown

@@ -22,6 +22,7 @@ def _staff_lines() -> list[str]:
 
 class Command(BaseCommand):
     help = "Print the demo's addresses and sign-ins."
+    requires_system_checks: list[str] = []  # it only prints (the checks take seconds)
 
     def handle(self, *args: Any, **options: Any) -> None:
         port = os.environ.get("PORT", "8000")
