@@ -78,7 +78,11 @@ STORIES: dict[str, Story] = {
         service="renew-driving-licence",
     ),
     "tell-us-once": Story(
-        "Tell us once: a new address, sent to every agency that needs it",
+        "Tell us once from the account: a new address, sent to every agency that needs it",
+        service="tell-us-you-have-moved",
+    ),
+    "tell-us-once-service": Story(
+        "Tell us once through the front door: the service, three agencies ticked and told",
         service="tell-us-you-have-moved",
     ),
     "appointment": Story("An appointment for a service that needs a visit, moved to another day"),
