@@ -72,13 +72,19 @@ def apply_for_a_travel_authority(person: Person) -> None:
     type_date(person, "arrival_date", arrival, "en")
     type_date(person, "departure_date", arrival + dt.timedelta(days=14), "en")
     person.press(CONTINUE)
+    answer_after_the_trip(person, house_number="2", email="emily@example.test")
+
+
+def answer_after_the_trip(person: Person, *, house_number: str, email: str) -> None:
+    """From the purpose page to check your answers: a holiday, a hotel at ``house_number``, an
+    email address, no conviction, no yellow fever (the journeys' visitors answer the same)."""
     on_page(person, "purpose_of_visit")
     choose(person, "purpose", "tourism")
     person.press(CONTINUE)
     on_page(person, "stay_in_thailand")
     person.page.locator("select[name=accommodation]").select_option("hotel")
-    type_thai_address(person, "address_in_thailand", house_number="2")
-    person.type("input[name=email]", "emily@example.test")
+    type_thai_address(person, "address_in_thailand", house_number=house_number)
+    person.type("input[name=email]", email)
     person.press(CONTINUE)
     on_page(person, "criminal_record")
     choose(person, "convicted", "no")

@@ -173,6 +173,11 @@ class Walker(Person):
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
+    def fields_typed(self) -> int:
+        """The fields typed into, once each: a date's day, month and year are one field, and a
+        field typed wrong and then again is still one."""
+        return len({re.sub(r"[-_](day|month|year)$", "", one.field) for one in self.typed})
+
     def screens_since(self, mark: int) -> list[str]:
         """The distinct screens (paths without query) loaded since ``len(self.screens)`` was
         ``mark``, in order."""

@@ -44,8 +44,9 @@ from tests.browser.journeys.support import (
     outcome_record,
     staff_account,
 )
+from tests.browser.test_cases_journeys import answer_after_the_trip, on_page
 from tests.browser.test_runner_journey import CONTINUE, SAVE, SEND, START_NOW
-from tests.browser.test_runner_nojs import choose, type_date, type_thai_address
+from tests.browser.test_runner_nojs import type_date
 
 ETA = "electronic-travel-authority"
 STORY = "service-owner"
@@ -112,12 +113,6 @@ def start_travel_authority(person: Walker) -> None:
     on_page(person, "your_trip")
 
 
-def on_page(person: Walker, page_id: str) -> None:
-    path = person.path()
-    assert f"/page/{page_id}/" in path, f"expected {page_id}, at {path}: {error_summary(person)}"
-    assert not error_summary(person), error_summary(person)
-
-
 def answer_the_trip(person: Walker, arrival: dt.date, nights: int) -> None:
     type_date(person, "arrival_date", arrival, "en")
     type_date(person, "departure_date", arrival + dt.timedelta(days=nights), "en")
@@ -127,20 +122,7 @@ def answer_the_trip(person: Walker, arrival: dt.date, nights: int) -> None:
 
 def answer_the_rest(person: Walker) -> None:
     """A holiday, a hotel, no conviction, no yellow fever: to check your answers."""
-    choose(person, "purpose", "tourism")
-    person.press(CONTINUE)
-    on_page(person, "stay_in_thailand")
-    person.page.locator("select[name=accommodation]").select_option("hotel")
-    type_thai_address(person, "address_in_thailand", house_number="7")
-    person.type("input[name=email]", "kenji.watanabe@example.test")
-    person.press(CONTINUE)
-    on_page(person, "criminal_record")
-    choose(person, "convicted", "no")
-    person.press(CONTINUE)
-    on_page(person, "health")
-    choose(person, "yellow_fever_country", "no")
-    person.press(CONTINUE)
-    assert person.path().endswith("/check-answers/"), person.path()
+    answer_after_the_trip(person, house_number="7", email="kenji.watanabe@example.test")
 
 
 def latest_application(person_email: str) -> Application:

@@ -50,8 +50,9 @@ from tests.browser.journeys.support import (
     outcome_record,
     staff_account,
 )
+from tests.browser.test_cases_journeys import answer_after_the_trip, on_page
 from tests.browser.test_runner_journey import CONTINUE, SEND, START_NOW, prefilled_fields
-from tests.browser.test_runner_nojs import choose, type_date, type_thai_address, year_in
+from tests.browser.test_runner_nojs import type_date, year_in
 
 STORY = "travel-authority"
 SERVICE = "electronic-travel-authority"
@@ -185,11 +186,6 @@ def proves_with_her_passport(olivia: Walker) -> None:
     olivia.shot("proved")
 
 
-def on_page(olivia: Walker, page_id: str) -> None:
-    assert f"/page/{page_id}/" in olivia.path(), f"{page_id}? {olivia.path()}: {olivia.main()}"
-    assert not error_summary(olivia), error_summary(olivia)
-
-
 def applies(olivia: Walker) -> None:
     """Start now on the service page; her passport comes from the register (no page of it)."""
     language = olivia.language
@@ -201,21 +197,7 @@ def applies(olivia: Walker) -> None:
     type_date(olivia, "arrival_date", arrival, language)
     type_date(olivia, "departure_date", arrival + dt.timedelta(days=21), language)
     olivia.press(CONTINUE)
-    on_page(olivia, "purpose_of_visit")
-    choose(olivia, "purpose", "tourism")
-    olivia.press(CONTINUE)
-    on_page(olivia, "stay_in_thailand")
-    olivia.page.locator("select[name=accommodation]").select_option("hotel")
-    type_thai_address(olivia, "address_in_thailand", house_number="77")
-    olivia.type("input[name=email]", EMAIL)
-    olivia.press(CONTINUE)
-    on_page(olivia, "criminal_record")
-    choose(olivia, "convicted", "no")
-    olivia.press(CONTINUE)
-    on_page(olivia, "health")
-    choose(olivia, "yellow_fever_country", "no")
-    olivia.press(CONTINUE)
-    assert olivia.path().endswith("/check-answers/"), olivia.path()
+    answer_after_the_trip(olivia, house_number="77", email=EMAIL)
     shown = olivia.main()
     assert PASSPORT[0] in shown, shown  # from the register, shown to check
     assert year_in(language, arrival) in shown, shown
