@@ -87,7 +87,8 @@ def test_anything_changed_runs_every_step_again(
     if change == "settings":
         monkeypatch.setattr(demo_setup.settings, "SECRET_KEY", "another-secret-" * 4)
     elif change == "day":
-        monkeypatch.setattr(demo_setup.timezone, "localdate", lambda: _tomorrow())
+        tomorrow = _tomorrow()
+        monkeypatch.setattr(demo_setup.timezone, "localdate", lambda: tomorrow)
     elif change == "migrations due":
         monkeypatch.setattr(demo_setup, "_migrations_due", lambda: True)
     elif change == "static files gone":
@@ -214,4 +215,4 @@ def _tomorrow() -> Any:
 
     from django.utils import timezone
 
-    return timezone.now().date() + dt.timedelta(days=1)
+    return timezone.localdate() + dt.timedelta(days=1)

@@ -46,7 +46,9 @@ def english():
         yield
 
 
-TODAY = timezone.localdate()
+def today() -> dt.date:
+    """Today where the code under test looks (asked each time: a run may pass midnight)."""
+    return timezone.localdate()
 
 
 def ids(options):
@@ -72,16 +74,16 @@ def test_a_person_comes_of_age_on_their_18th_birthday(born, of_age):
 def test_a_child_is_listed_until_the_day_before_their_18th_birthday_and_not_on_it():
     household = make_household()
     user, nearly = household.parent_user, str(household.nearly_adult.pk)
-    birthday = TODAY + dt.timedelta(days=1)
+    birthday = today() + dt.timedelta(days=1)
 
-    assert nearly in ids(people_i_act_for(user, on=TODAY))
-    assert may_act_for(user, nearly, on=TODAY)
+    assert nearly in ids(people_i_act_for(user, on=today()))
+    assert may_act_for(user, nearly, on=today())
     # Nobody does anything: on the birthday itself the child is no longer someone to act for.
     assert nearly not in ids(people_i_act_for(user, on=birthday))
     assert not may_act_for(user, nearly, on=birthday)
     option = next(o for o in people_i_act_for(user) if o.person_id == nearly)
     assert option.relationship == Relationship.CHILD
-    assert option.until == TODAY
+    assert option.until == today()
 
 
 def test_a_29_february_child_is_a_child_on_28_february_and_of_age_on_1_march():
@@ -110,17 +112,17 @@ def test_a_ward_is_listed_while_the_guardianship_is_in_force():
 
     # The court order ends: from the next day the guardian no longer acts for them.
     link = household.ward.links_to_adults.get()
-    link.valid_until = TODAY + dt.timedelta(days=5)
+    link.valid_until = today() + dt.timedelta(days=5)
     link.save()
     family_forget(str(household.parent.pk))
-    assert may_act_for(user, ward, on=TODAY + dt.timedelta(days=5))
-    assert not may_act_for(user, ward, on=TODAY + dt.timedelta(days=6))
+    assert may_act_for(user, ward, on=today() + dt.timedelta(days=5))
+    assert not may_act_for(user, ward, on=today() + dt.timedelta(days=6))
 
 
 def test_a_guardianship_of_an_adult_lasts_as_long_as_the_link():
     guardian = citizen("Chai", "Dee", dt.date(1970, 1, 1))
     adult_ward = citizen("Boon", "Dee", years_ago(30))
-    family_link(guardian, adult_ward, kind="guardian", valid_from=TODAY - dt.timedelta(days=1))
+    family_link(guardian, adult_ward, kind="guardian", valid_from=today() - dt.timedelta(days=1))
     user = link_account(make_account("chai@example.test"), guardian)
     assert may_act_for(user, str(adult_ward.pk))
 
@@ -208,17 +210,17 @@ def test_a_delegation_not_in_force_lets_nobody_act(pair, status, starts, ends):
         delegate_user,
         delegate,
         status=status,
-        valid_from=TODAY + dt.timedelta(days=starts),
-        valid_until=TODAY + dt.timedelta(days=ends),
+        valid_from=today() + dt.timedelta(days=starts),
+        valid_until=today() + dt.timedelta(days=ends),
     )
     assert not may_act_for(delegate_user, str(grantor.pk))
 
 
 def test_a_delegation_stops_the_day_after_its_last_day(pair):
     grantor, grantor_user, delegate, delegate_user = pair
-    active_delegation(grantor, grantor_user, delegate_user, delegate, valid_until=TODAY)
-    assert may_act_for(delegate_user, str(grantor.pk), on=TODAY)
-    assert not may_act_for(delegate_user, str(grantor.pk), on=TODAY + dt.timedelta(days=1))
+    active_delegation(grantor, grantor_user, delegate_user, delegate, valid_until=today())
+    assert may_act_for(delegate_user, str(grantor.pk), on=today())
+    assert not may_act_for(delegate_user, str(grantor.pk), on=today() + dt.timedelta(days=1))
 
 
 def test_a_delegation_for_named_services_covers_only_those(pair):
@@ -293,8 +295,8 @@ def test_a_stale_choice_in_the_session_falls_back_to_yourself(client, pair):
     assert "Grace Giver" in client.get(reverse("identity:acting")).content.decode()
 
     # The delegation passes its last day; the expiry job has not run yet.
-    delegation.valid_from = TODAY - dt.timedelta(days=10)
-    delegation.valid_until = TODAY - dt.timedelta(days=1)
+    delegation.valid_from = today() - dt.timedelta(days=10)
+    delegation.valid_until = today() - dt.timedelta(days=1)
     delegation.save()
     page = client.get(reverse("identity:home")).content.decode()
     assert "Acting for:" not in page

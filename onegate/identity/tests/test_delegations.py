@@ -54,7 +54,9 @@ def english():
         yield
 
 
-TODAY = timezone.localdate()
+def today() -> dt.date:
+    """Today where the code under test looks (asked each time: a run may pass midnight)."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -71,7 +73,7 @@ def dan():
 
 
 def offer(grantor_user, email="dan@example.test", **extra):
-    values = {"all_services": True, "valid_until": TODAY + dt.timedelta(days=60), **extra}
+    values = {"all_services": True, "valid_until": today() + dt.timedelta(days=60), **extra}
     return delegation_offer(grantor=grantor_user, delegate_email=email, **values)
 
 
@@ -136,11 +138,11 @@ def test_the_grantor_cannot_be_their_own_delegate(grace):
 @pytest.mark.parametrize(
     ("extra", "code"),
     [
-        ({"valid_until": TODAY - dt.timedelta(days=1)}, "ends_before_start"),
-        ({"valid_until": TODAY + dt.timedelta(days=4 * 366)}, "too_long"),
+        ({"valid_until": today() - dt.timedelta(days=1)}, "ends_before_start"),
+        ({"valid_until": today() + dt.timedelta(days=4 * 366)}, "too_long"),
         ({"all_services": False, "service_slugs": []}, "no_services"),
         ({"all_services": False, "service_slugs": ["no-such-service"]}, "unknown_service"),
-        ({"valid_from": TODAY - dt.timedelta(days=1)}, "starts_in_past"),
+        ({"valid_from": today() - dt.timedelta(days=1)}, "starts_in_past"),
     ],
 )
 def test_an_offer_that_makes_no_sense_is_refused(grace, dan, extra, code):
@@ -235,7 +237,7 @@ def test_a_declined_offer_cannot_be_accepted_afterwards(grace, dan):
 def test_an_offer_past_its_last_day_cannot_be_accepted(grace, dan):
     delegation = offer(grace[1])
     Delegation.objects.filter(pk=delegation.pk).update(
-        valid_from=TODAY - dt.timedelta(days=10), valid_until=TODAY - dt.timedelta(days=1)
+        valid_from=today() - dt.timedelta(days=10), valid_until=today() - dt.timedelta(days=1)
     )
     with pytest.raises(DelegationRefused) as refused:
         delegation_accept(delegation_id=delegation.pk, user=dan[1])
@@ -268,11 +270,11 @@ def test_the_job_expires_delegations_past_their_last_day(grace, dan):
         grace_user,
         dan_user,
         dan_person,
-        valid_from=TODAY - dt.timedelta(days=10),
-        valid_until=TODAY - dt.timedelta(days=1),
+        valid_from=today() - dt.timedelta(days=10),
+        valid_until=today() - dt.timedelta(days=1),
     )
     current = active_delegation(grace_person, grace_user, dan_user, dan_person)
-    assert not may_act_for(dan_user, str(grace_person.pk), on=TODAY + dt.timedelta(days=31))
+    assert not may_act_for(dan_user, str(grace_person.pk), on=today() + dt.timedelta(days=31))
 
     assert delegations_expire() == 1
     deliver_outbox()
@@ -308,7 +310,7 @@ def test_history_rows_cannot_be_changed_or_deleted(grace, dan):
 
 
 def offer_form(**extra):
-    until = TODAY + dt.timedelta(days=90)
+    until = today() + dt.timedelta(days=90)
     return {
         "email": "dan@example.test",
         "services": ["all"],
@@ -335,7 +337,7 @@ def test_granting_after_signing_in_again_sends_the_request(client, grace, dan):
     assert response["Location"] == reverse(
         "identity:delegation", kwargs={"delegation_id": delegation.pk}
     )
-    assert delegation.valid_until == TODAY + dt.timedelta(days=90)
+    assert delegation.valid_until == today() + dt.timedelta(days=90)
     page = client.get(response["Location"])
     assert "We have sent your request to dan@example.test." in page.content.decode()
     assert "Withdraw the request" in page.content.decode()
