@@ -24,6 +24,7 @@ from django.core.validators import URLValidator
 
 from onegate.catalogue.constants import LevelOfAssurance, ServiceStatus
 from onegate.catalogue.validators import validate_keyword_map, validate_text_map
+from onegate.core.yamltext import yaml_safe_load
 
 TextMap = dict[str, str]
 
@@ -105,7 +106,7 @@ class CatalogueData:
 def catalogue_data_read(path: Path) -> CatalogueData:
     """Read and parse a YAML catalogue file."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml_safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise CatalogueDataError([f"{path}: cannot be read ({exc.strerror or exc})"]) from exc
     except UnicodeDecodeError as exc:

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-import yaml
 from django.db import transaction
 from django.db.models import Max
 
+from onegate.core.yamltext import yaml_safe_load
 from onegate.definitions.constants import RELEASED_STATES, VersionStatus
 from onegate.definitions.language.model import ServiceDefinition
 from onegate.definitions.models import DefinitionVersion
@@ -128,7 +128,7 @@ def demo_publisher(agency_slug: str) -> Any:
 
 
 def _service_and_agency(source: str) -> tuple[str, str]:
-    model = ServiceDefinition.model_validate(yaml.safe_load(source))
+    model = ServiceDefinition.model_validate(yaml_safe_load(source))
     return model.service, model.agency
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,11 +16,25 @@ from .rules_types import rules_typecheck
 from .schema import model_validate
 from .source import length_problem, source_read
 
-__all__ = ["definition_compile", "definition_compile_data"]
+__all__ = ["definition_compile", "definition_compile_data", "definition_compile_forget"]
 
 
 def definition_compile(source: str) -> CompiledDefinition:
-    """Compile a definition's YAML or JSON text; DefinitionInvalid lists every problem."""
+    """Compile a definition's YAML or JSON text; DefinitionInvalid lists every problem.
+
+    The same text compiles to the same immutable result, so the last few results are kept:
+    saving a draft and publishing it compile it once, not twice. A text that does not compile is
+    not kept (its problems are worded in the language of the request)."""
+    return _compile_text(source)
+
+
+def definition_compile_forget() -> None:
+    """Forget the kept results (for timing a compile from scratch)."""
+    _compile_text.cache_clear()
+
+
+@functools.lru_cache(maxsize=32)
+def _compile_text(source: str) -> CompiledDefinition:
     read = source_read(source)
     if read.problems and read.data is None:
         raise DefinitionInvalid(read.problems)

@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 from django.utils.translation import gettext as _
 
+from onegate.core.yamltext import SafeLoader
+
 from .problems import Problem, where_of
 
 __all__ = ["MAX_DEPTH", "MAX_SOURCE_CHARS", "Source", "data_depth", "length_problem", "source_read"]
@@ -66,8 +68,7 @@ def length_problem(text: str) -> Problem | None:
     return Problem("", None, "too_long", message % {"count": MAX_SOURCE_CHARS})
 
 
-# libyaml's loader when PyYAML has it (ten times faster); the same nodes, marks and errors.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Loader = SafeLoader
 
 
 def _shape_problem(root: yaml.Node) -> Problem | None:
