@@ -23,7 +23,7 @@ from django.core.cache import cache
 from onegate.cases.models import Case
 from onegate.cases.tests.factories import run_tasks
 from onegate.definitions.selectors import definition_cache_clear
-from tests.browser.conftest import format_violations
+from tests.browser.conftest import axe_violations, format_violations
 from tests.browser.test_runner_journey import (  # noqa: F401 (fixtures)
     SCREENSHOTS,
     Person,
@@ -34,12 +34,9 @@ from tests.browser.test_runner_journey import (  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 __all__ = [
     "ARTIFACTS",
-    "AXE",
     "Person",
     "accessibility_problems",
     "artifact_update",
@@ -133,15 +130,7 @@ def shoot(page: Any, name: str, language: str, width: int) -> Path:
 
 def accessibility_problems(page: Any, name: str) -> list[str]:
     """axe-core's violations on the page (the other browser tests' rule tags), as lines."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        AXE_TAGS,
-    )
-    violations = [
-        {"id": v["id"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
+    violations = axe_violations(page)
     return [f"{name}:\n{format_violations(violations)}"] if violations else []
 
 

@@ -265,17 +265,20 @@ def test_account_pages_have_no_axe_violations(new_page, demo_site, language, wid
     page.goto(f"{demo_site}{prefix}/accounts/login/")
     page.fill("#id_login", "somebody@example.test")
     page.fill("#id_password", "wrong")
-    page.locator("form[action$='/accounts/login/'] button[type=submit]").first.click()
+    with page.expect_navigation():
+        page.locator("form[action$='/accounts/login/'] button[type=submit]").first.click()
     assert page.locator(".govuk-error-summary:not([hidden])").is_visible()
     check(page, "sign-in-error", language, width)
     # the code page of a sign-up
     page.goto(f"{demo_site}{prefix}/accounts/signup/")
     page.fill("#id_email", f"axe.{language}.{width}@example.test")
     page.fill("#id_password1", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
     check(page, "check-your-email", language, width)
     page.fill("#id_code", emailed_code())
-    page.locator("main form button[type=submit]").first.click()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
     for name, path in SIGNED_IN.items():
         page.goto(f"{demo_site}{prefix}{path}")
         check(page, name, language, width)

@@ -19,10 +19,9 @@ from onegate.appointments.constants import BookingStatus
 from onegate.appointments.models import Booking
 from onegate.appointments.tests.support import PASSPORT, bangkok_centre, make_slot, someone
 from onegate.identity.tests.acting_fixtures import strong_session
-from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, format_violations
+from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, axe_violations, format_violations
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 WORDS = {
     "book_visit": re.compile(r"Book a visit|จอง"),
@@ -68,15 +67,7 @@ def check(page: Any, name: str, language: str, width: int, *, axe: bool = True) 
         return
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{name} ({language}) scrolls sideways by {overflow}px at {width}px"
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values:"
-        " ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
-    )
-    violations = [
-        {"id": v["id"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
+    violations = axe_violations(page)
     assert not violations, f"{name} ({language}, {width}px):\n{format_violations(violations)}"
 
 

@@ -23,7 +23,6 @@ import datetime as dt
 import re
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,7 +38,7 @@ from onegate.identity.tests.acting_fixtures import Household, strong_session
 from onegate.identity.tests.organisation_fixtures import service_centre, staff_member
 from onegate.runner.constants import ApplicationStatus
 from onegate.runner.models import Application
-from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, format_violations
+from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, axe_violations, format_violations
 from tests.browser.test_runner_journey import (  # noqa: F401 (fixtures)
     CONTINUE,
     SCREENSHOTS,
@@ -55,8 +54,6 @@ from tests.browser.test_runner_nojs import (
     visitor_with_passport,
 )
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 CHILD_HEALTH = "child-health-card"
 LICENCE = "renew-driving-licence"
 MOVED = "tell-us-you-have-moved"
@@ -74,15 +71,7 @@ def look(page: Any, name: str, language: str, width: int) -> list[str]:
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     if overflow > 0:
         found.append(f"{name} ({language}, {width}px) scrolls sideways by {overflow}px")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        AXE_TAGS,
-    )
-    violations = [
-        {"id": v["id"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
+    violations = axe_violations(page)
     if violations:
         found.append(f"{name} ({language}, {width}px):\n{format_violations(violations)}")
     return found

@@ -83,7 +83,8 @@ def signed_in_page(chromium: Any, live_server: Any) -> Iterator[Any]:
 def axe_violations(page: Any) -> list[Any]:
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
-        f"async () => await axe.run(document, {{runOnly: {{type: 'tag', values: {AXE_TAGS}}}}})"
+        "async () => await axe.run(document,"
+        f" {{runOnly: {{type: 'tag', values: {AXE_TAGS}}}, resultTypes: ['violations']}})"
     )
     return [(v["id"], [node["target"] for node in v["nodes"]][:3]) for v in result["violations"]]
 
