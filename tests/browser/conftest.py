@@ -65,12 +65,14 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def demo_site(live_server: Any, transactional_db: None) -> str:
+def demo_site(live_server: Any, transactional_db: None, browser: Any) -> Iterator[str]:
     """The live server's address, with the demo catalogue loaded and nothing in the cache (a
-    rate limit counted in an earlier test of this process must not refuse this one)."""
+    rate limit counted in an earlier test of this process must not refuse this one). Afterwards
+    the browser contexts this test gave back are closed, before the database is emptied."""
     cache.clear()
     call_command("load_catalogue", verbosity=0)
-    return str(live_server.url)
+    yield str(live_server.url)
+    browser.release()
 
 
 @dataclass

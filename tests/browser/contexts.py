@@ -1,26 +1,35 @@
-"""Browser contexts kept and reused across tests, so the browser tests spend their time on pages.
+"""Browser contexts reused within a test, so the browser tests spend their time on pages.
 
 Chromium's new headless mode (the only one ``/usr/bin/chromium`` still has) spends about half a
 second of CPU starting each new context and its first page: a renderer process, a profile, a
-compositor. The browser tests open well over a thousand of them, one per person, width and
-language, which made context starts the biggest single cost of the suite on two cores.
+compositor. The browser tests opened hundreds of them, most of them one after another in the same
+test (a page at each width, in each language, for each person), which made context starts the
+biggest single cost of the suite on two cores.
 
 ``ContextPool`` stands in for the Playwright ``Browser``. Its ``new_context(**options)`` hands
-out an idle context made earlier with the same options (other than the viewport, which is set
-again), or makes one. What a test gets is still a real Playwright ``BrowserContext`` and
-``Page`` (``isinstance`` and ``expect`` work), with three methods replaced on the instance:
+out an idle context made earlier in the same test with the same options (other than the
+viewport, which is set again), or makes one. What a test gets is still a real Playwright
+``BrowserContext`` and ``Page`` (``isinstance`` and ``expect`` work), with some methods replaced
+on the instance:
 
 - ``context.close()`` gives the context back instead of closing it. Giving back leaves it as a
-  new one would be: the site's local and session storage cleared, the page on ``about:blank``
-  (no script of the last test still running against the server), no cookies, permissions or
-  routes, every event handler the test added removed, any extra page closed.
+  new one would be: the site's local and session storage and the HTTP cache cleared, the page
+  on ``about:blank``, no cookies, permissions or routes, every event handler the test added to
+  the page removed, any other page closed.
 - ``context.new_page()`` hands out the kept page first.
-- ``context.new_cdp_session()`` marks the context as not to be reused: what a test does over
-  the DevTools protocol (a virtual authenticator, a throttled network) cannot be undone
-  reliably, so that context is closed for real when it is given back.
+- Whatever cannot be undone reliably marks the context as not to be reused, and it is closed
+  for real when it is given back: a DevTools protocol session (a virtual authenticator, a
+  throttled network), init scripts, exposed functions, extra headers, offline mode, a
+  geolocation, emulated media, locator handlers, the context's own event handlers, or
+  creating it with permissions or a storage state.
 
-Anything that goes wrong while giving a context back closes it for real instead. Contexts a test
-never closes are left alone (as before), and every context is closed with the pool.
+``release()``, at the end of every test (the ``demo_site`` fixture's teardown, before the
+database is emptied), closes every idle context for real, so nothing passes from one test to the
+next: not a cookie, a cached page or a kept-alive connection to the live server. A closed context
+must not be used again in the same test: it may be another person's by then (a real one would
+raise). Anything that goes wrong while giving a context back closes it for real instead.
+Contexts a test never closes are left alone (as before), and every context is closed with the
+pool.
 """
 
 from __future__ import annotations
@@ -36,6 +45,31 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 IDLE_PER_KIND = 3
 DEFAULT_VIEWPORT = {"width": 1280, "height": 720}  # Playwright's, when a test names none
 CLEAR_STORAGE = "() => { try { localStorage.clear(); sessionStorage.clear(); } catch (e) {} }"
+# Options whose effect giving back would undo (cookies and permissions are cleared then).
+NOT_POOLED_OPTIONS = {"storage_state", "permissions"}
+# Methods whose effect giving back cannot undo: calling one retires the context.
+RETIRING = {
+    "context": (
+        "add_init_script",
+        "expose_binding",
+        "expose_function",
+        "set_extra_http_headers",
+        "set_offline",
+        "set_geolocation",
+        "route_from_har",
+        "on",
+        "once",
+    ),
+    "page": (
+        "add_init_script",
+        "expose_binding",
+        "expose_function",
+        "set_extra_http_headers",
+        "emulate_media",
+        "add_locator_handler",
+        "route_from_har",
+    ),
+}
 
 
 class ContextPool:
@@ -62,8 +96,17 @@ class ContextPool:
             context = self.browser.new_context(**options, viewport=viewport or DEFAULT_VIEWPORT)
             self.made += 1
             self._adapt(context, kind)
+            if NOT_POOLED_OPTIONS & options.keys():
+                context._onegate_reusable = False
         context._onegate_viewport = viewport or DEFAULT_VIEWPORT
         return context
+
+    def release(self) -> None:
+        """Close every idle context for real (at the end of a test)."""
+        for contexts in self.idle.values():
+            for context in contexts:
+                context._onegate_close()
+        self.idle.clear()
 
     def close(self) -> None:
         """Close every context and the browser; say how many contexts were made and reused in
@@ -72,10 +115,7 @@ class ContextPool:
         with (ARTIFACTS / "browser-contexts.log").open("a", encoding="utf-8") as log:
             worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
             log.write(f"{worker}: {self.made} contexts made, {self.reused} reused\n")
-        for contexts in self.idle.values():
-            for context in contexts:
-                context._onegate_close()
-        self.idle.clear()
+        self.release()
         self.browser.close()
 
     # --- one context ---------------------------------------------------------------------------
@@ -83,11 +123,12 @@ class ContextPool:
     def _adapt(self, context: Any, kind: str) -> None:
         context._onegate_close = context.close
         context._onegate_new_page = context.new_page
+        context._onegate_open_cdp = context.new_cdp_session
         context._onegate_kept = None  # the page kept for the next test
+        context._onegate_cdp = None  # the pool's own DevTools session on it (the HTTP cache)
         context._onegate_handed = []  # the pages handed out since the context was taken
         context._onegate_reusable = True
         context._onegate_in_use = True
-        open_cdp = context.new_cdp_session
 
         def new_page() -> Any:
             kept = context._onegate_kept
@@ -96,8 +137,10 @@ class ContextPool:
             else:
                 page = context._onegate_new_page()
                 _track_handlers(page)
+                _retire_on(page, RETIRING["page"], context)
                 if context._onegate_kept is None or context._onegate_kept.is_closed():
                     context._onegate_kept = page
+                    context._onegate_cdp = None
             context._onegate_handed.append(page)
             if page.viewport_size != context._onegate_viewport:
                 page.set_viewport_size(context._onegate_viewport)
@@ -105,7 +148,7 @@ class ContextPool:
 
         def new_cdp_session(page: Any) -> Any:
             context._onegate_reusable = False
-            return open_cdp(page)
+            return context._onegate_open_cdp(page)
 
         def give_back(**_: Any) -> None:
             self._give_back(context, kind)
@@ -113,6 +156,7 @@ class ContextPool:
         context.new_page = new_page
         context.new_cdp_session = new_cdp_session
         context.close = give_back
+        _retire_on(context, RETIRING["context"], context)
 
     def _give_back(self, context: Any, kind: str) -> None:
         if not context._onegate_in_use:
@@ -123,11 +167,28 @@ class ContextPool:
             context._onegate_close()
             return
         try:
-            _reset(context)
+            clean = _reset(context)
         except Exception:  # whatever failed, a closed context is a clean one
+            clean = False
+        if clean:
+            waiting.append(context)
+        else:
             context._onegate_close()
-            return
-        waiting.append(context)
+
+
+def _retire_on(target: Any, names: tuple[str, ...], context: Any) -> None:
+    """Replace each method in ``names`` on ``target`` with one that marks ``context`` as not to
+    be reused before doing what it did."""
+
+    def retiring(method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            context._onegate_reusable = False
+            return method(*args, **kwargs)
+
+        return call
+
+    for name in names:
+        setattr(target, name, retiring(getattr(target, name)))
 
 
 def _track_handlers(page: Any) -> None:
@@ -146,22 +207,26 @@ def _track_handlers(page: Any) -> None:
     page.once = remembering(page.once)
 
 
-def _reset(context: Any) -> None:
+def _reset(context: Any) -> bool:
+    """Make a given-back context as a new one would be; False when that cannot be done."""
     kept = context._onegate_kept
+    if kept is None or kept.is_closed():
+        return False
     for page in list(context.pages):
         if page is not kept:
             page.close()
     context._onegate_handed = []
-    if kept is None or kept.is_closed():
-        context._onegate_kept = None
-    else:
-        for event, handler in kept._onegate_handlers:
-            kept.remove_listener(event, handler)
-        kept._onegate_handlers.clear()
-        kept.unroute_all(behavior="ignoreErrors")
-        if kept.url.startswith("http"):
-            kept.evaluate(CLEAR_STORAGE)
-        kept.goto("about:blank")
+    for event, handler in kept._onegate_handlers:
+        kept.remove_listener(event, handler)
+    kept._onegate_handlers.clear()
+    kept.unroute_all(behavior="ignoreErrors")
+    if kept.url.startswith("http"):
+        kept.evaluate(CLEAR_STORAGE)
+    kept.goto("about:blank")
+    if context._onegate_cdp is None:
+        context._onegate_cdp = context._onegate_open_cdp(kept)
+    context._onegate_cdp.send("Network.clearBrowserCache")
     context.unroute_all(behavior="ignoreErrors")
     context.clear_cookies()
     context.clear_permissions()
+    return True

@@ -6,6 +6,8 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
+
 from .checks import checks_run
 from .compiled import CompiledDefinition, plan_build
 from .dependencies import computed_order, conditions_check, needs_of
@@ -25,7 +27,7 @@ def definition_compile(source: str) -> CompiledDefinition:
     The same text compiles to the same immutable result, so the last few results are kept:
     saving a draft and publishing it compile it once, not twice. A text that does not compile is
     not kept (its problems are worded in the language of the request)."""
-    return _compile_text(source)
+    return _compile_text(source, tuple(code for code, _name in settings.LANGUAGES))
 
 
 def definition_compile_forget() -> None:
@@ -34,7 +36,9 @@ def definition_compile_forget() -> None:
 
 
 @functools.lru_cache(maxsize=32)
-def _compile_text(source: str) -> CompiledDefinition:
+def _compile_text(source: str, languages: tuple[str, ...]) -> CompiledDefinition:
+    """``languages``: what a definition's texts must be given in (the checks read the setting)
+    is part of the key, so a changed setting is never answered from before."""
     read = source_read(source)
     if read.problems and read.data is None:
         raise DefinitionInvalid(read.problems)
