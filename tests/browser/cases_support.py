@@ -23,7 +23,7 @@ from django.core.cache import cache
 from onegate.cases.models import Case
 from onegate.cases.tests.factories import run_tasks
 from onegate.definitions.selectors import definition_cache_clear
-from tests.browser.conftest import axe_violations, format_violations
+from tests.browser.conftest import axe_violations, format_violations, screenshot
 from tests.browser.test_runner_journey import (  # noqa: F401 (fixtures)
     SCREENSHOTS,
     Person,
@@ -124,7 +124,7 @@ def sideways_culprits(page: Any) -> list[str]:
 def shoot(page: Any, name: str, language: str, width: int) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"cases-{name}-{language}-{width}.png"
-    page.screenshot(path=str(path), full_page=True)
+    screenshot(page, path)
     return path
 
 

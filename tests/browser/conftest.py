@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.servers.basehttp import ServerHandler
 
 from conftest import skip_or_fail
 from tests.browser.contexts import ContextPool
@@ -36,6 +37,8 @@ CHROMIUM_ARGS = [
 ]
 WIDTHS = {"mobile": 320, "desktop": 1280}
 LANGUAGE_PREFIX = {"en": "", "th": "/th"}
+# Screenshots are for people to look at; CI has nobody to, so .ci/run turns them off.
+SCREENSHOTS_ON = os.environ.get("ONEGATE_SCREENSHOTS", "1") != "0"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
@@ -55,8 +58,11 @@ def browser() -> Iterator[Any]:
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        # Contexts are reused across tests: starting one is most of a short test's time.
+    with sync_playwright() as playwright, pytest.MonkeyPatch.context() as patch:
+        # Contexts are reused across tests: starting one is most of a short test's time. The
+        # live server closes each connection after its response, so that no connection a
+        # reused context kept alive outlives its test.
+        patch.setattr(ServerHandler, "cleanup_headers", _cleanup_headers_and_close)
         browser = ContextPool(
             playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         )
@@ -64,15 +70,22 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+_django_cleanup_headers = ServerHandler.cleanup_headers
+
+
+def _cleanup_headers_and_close(handler: Any) -> None:
+    _django_cleanup_headers(handler)
+    handler.headers["Connection"] = "close"
+    handler.request_handler.close_connection = True
+
+
 @pytest.fixture
-def demo_site(live_server: Any, transactional_db: None, browser: Any) -> Iterator[str]:
+def demo_site(live_server: Any, transactional_db: None) -> str:
     """The live server's address, with the demo catalogue loaded and nothing in the cache (a
-    rate limit counted in an earlier test of this process must not refuse this one). Afterwards
-    the browser contexts this test gave back are closed, before the database is emptied."""
+    rate limit counted in an earlier test of this process must not refuse this one)."""
     cache.clear()
     call_command("load_catalogue", verbosity=0)
-    yield str(live_server.url)
-    browser.release()
+    return str(live_server.url)
 
 
 @dataclass
@@ -117,6 +130,13 @@ def open_page(browser: Any, demo_site: str) -> Iterator[Any]:
     yield _open
     for context in contexts:
         context.close()
+
+
+def screenshot(page: Any, path: Path | str, *, full_page: bool = True) -> None:
+    """Save the page as a PNG at ``path`` (its folder made), unless ONEGATE_SCREENSHOTS=0."""
+    if SCREENSHOTS_ON:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(path), full_page=full_page)
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:

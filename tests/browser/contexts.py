@@ -1,21 +1,21 @@
-"""Browser contexts reused within a test, so the browser tests spend their time on pages.
+"""Browser contexts kept and reused, so the browser tests spend their time on pages.
 
 Chromium's new headless mode (the only one ``/usr/bin/chromium`` still has) spends about half a
 second of CPU starting each new context and its first page: a renderer process, a profile, a
-compositor. The browser tests opened hundreds of them, most of them one after another in the same
-test (a page at each width, in each language, for each person), which made context starts the
-biggest single cost of the suite on two cores.
+compositor. The browser tests opened hundreds of them, one per person, width and language, which
+made context starts the biggest single cost of the suite on two cores.
 
 ``ContextPool`` stands in for the Playwright ``Browser``. Its ``new_context(**options)`` hands
-out an idle context made earlier in the same test with the same options (other than the
-viewport, which is set again), or makes one. What a test gets is still a real Playwright
-``BrowserContext`` and ``Page`` (``isinstance`` and ``expect`` work), with some methods replaced
-on the instance:
+out an idle context made earlier with the same options (other than the viewport, which is set
+again), or makes one. What a test gets is still a real Playwright ``BrowserContext`` and
+``Page`` (``isinstance`` and ``expect`` work), with some methods replaced on the instance:
 
 - ``context.close()`` gives the context back instead of closing it. Giving back leaves it as a
   new one would be: the site's local and session storage and the HTTP cache cleared, the page
-  on ``about:blank``, no cookies, permissions or routes, every event handler the test added to
-  the page removed, any other page closed.
+  on ``about:blank`` (no script of the last test still running against the server), no
+  cookies, permissions or routes, every event handler the test added to the page removed, any
+  other page closed. (The live server closes every connection after its response, so no
+  kept-alive connection outlives a test either: see the ``browser`` fixture.)
 - ``context.new_page()`` hands out the kept page first.
 - Whatever cannot be undone reliably marks the context as not to be reused, and it is closed
   for real when it is given back: a DevTools protocol session (a virtual authenticator, a
@@ -23,13 +23,10 @@ on the instance:
   geolocation, emulated media, locator handlers, the context's own event handlers, or
   creating it with permissions or a storage state.
 
-``release()``, at the end of every test (the ``demo_site`` fixture's teardown, before the
-database is emptied), closes every idle context for real, so nothing passes from one test to the
-next: not a cookie, a cached page or a kept-alive connection to the live server. A closed context
-must not be used again in the same test: it may be another person's by then (a real one would
+A closed context must not be used again: it may be someone else's by then (a real one would
 raise). Anything that goes wrong while giving a context back closes it for real instead.
 Contexts a test never closes are left alone (as before), and every context is closed with the
-pool.
+pool; ``release()`` closes the idle ones at any time.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from onegate.identity.tests.account_fixtures import (
     totp_code,
 )
 from onegate.notify.tests.outbox import deliver_outbox
-from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, Visit, format_violations
+from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, Visit, format_violations, screenshot
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
@@ -210,7 +210,7 @@ def test_the_timeout_warning_opens_and_keeps_the_session(new_page, demo_site, se
     assert "You're about to be signed out" in dialog.inner_text()
     assert re.search(r"\d+ (seconds|minutes?)", dialog.locator("[data-countdown]").inner_text())
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "account-timeout-dialog-en-1280.png"))
+    screenshot(page, ARTIFACTS / "account-timeout-dialog-en-1280.png", full_page=False)
     violations = Visit(page=page, url=page.url).axe_violations()
     assert not violations, format_violations(violations)
     page.get_by_role("button", name="Stay signed in").click()
@@ -245,7 +245,7 @@ AFTER_CONFIRMING = {
 
 def check(page: Any, name: str, language: str, width: int) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"account-{name}-{language}-{width}.png"), full_page=True)
+    screenshot(page, ARTIFACTS / f"account-{name}-{language}-{width}.png")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{name} ({language}) scrolls sideways by {overflow}px at {width}px"
     assert page.locator("html").get_attribute("lang") == language

@@ -15,7 +15,7 @@ from onegate.identity.constants import StaffRole
 from onegate.identity.models import StaffMembership
 from onegate.identity.tests.account_fixtures import reauthenticate
 from onegate.identity.tests.organisation_fixtures import staff_account, staff_member
-from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, Visit, format_violations
+from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, Visit, format_violations, screenshot
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 STAFF = "/account/agency-staff/immigration/"
@@ -68,7 +68,7 @@ def test_staff_pages_are_accessible(admin_page, colleagues, language, width):
 
 
 def _check(visit: Visit, name: str) -> None:
-    visit.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    screenshot(visit.page, ARTIFACTS / f"{name}.png")
     overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{name} scrolls sideways by {overflow}px"
     violations = visit.axe_violations()

@@ -19,7 +19,13 @@ from onegate.appointments.constants import BookingStatus
 from onegate.appointments.models import Booking
 from onegate.appointments.tests.support import PASSPORT, bangkok_centre, make_slot, someone
 from onegate.identity.tests.acting_fixtures import strong_session
-from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, axe_violations, format_violations
+from tests.browser.conftest import (
+    LANGUAGE_PREFIX,
+    WIDTHS,
+    axe_violations,
+    format_violations,
+    screenshot,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -62,7 +68,7 @@ def person_page(browser: Any, demo_site: str):
 
 def check(page: Any, name: str, language: str, width: int, *, axe: bool = True) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{language}-{width}.png"), full_page=True)
+    screenshot(page, ARTIFACTS / f"{name}-{language}-{width}.png")
     if not axe:
         return
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

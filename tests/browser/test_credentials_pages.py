@@ -44,7 +44,7 @@ from tests.browser.cases_support import (  # noqa: F401 (fixtures)
     sideways,
     sideways_culprits,
 )
-from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS
+from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, screenshot
 from tests.browser.test_credentials_journeys import credentials_site_fixture  # noqa: F401
 
 SHOTS = Path("/tmp/shots10")  # noqa: S108 (screenshots for a person to look at)
@@ -221,7 +221,7 @@ def look(person: Person, visit: Visit, name: str, language: str, width: int) -> 
         assert not error_summary(person) or page.locator(ANSWER).count(), error_summary(person)
     if visit.shot:
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{label}.png"), full_page=True)
+        screenshot(page, SHOTS / f"{label}.png")
     problems = accessibility_problems(page, label)
     overflow = overflow_record(label, page)
     if overflow > 0:

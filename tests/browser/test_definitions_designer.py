@@ -22,7 +22,7 @@ from onegate.definitions.tests.support import (
     retitled,
     service_owner,
 )
-from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, Visit, format_violations
+from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, Visit, format_violations, screenshot
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 DESIGN = "/service-design/"
@@ -89,7 +89,7 @@ def test_designer_pages_are_accessible(owner_page, language, width):
 
 
 def _check(visit: Visit, name: str) -> None:
-    visit.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    screenshot(visit.page, ARTIFACTS / f"{name}.png")
     overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{name} scrolls sideways by {overflow}px"
     violations = visit.axe_violations()

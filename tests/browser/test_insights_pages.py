@@ -54,7 +54,7 @@ from tests.browser.cases_support import (  # noqa: F401 (fixtures)
     sideways,
     sideways_culprits,
 )
-from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS
+from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, screenshot
 
 SHOTS = Path("/tmp/shots11")  # noqa: S108 (screenshots for a person to look at)
 DASHBOARD = f"/service-performance/{SLUG}/"
@@ -324,7 +324,7 @@ def look(person: Person, visit: Visit, name: str, language: str, width: int) -> 
     else:
         assert not summary, f"{label}: {summary}"
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{label}.png"), full_page=True)
+    screenshot(page, SHOTS / f"{label}.png")
     problems = accessibility_problems(page, label)
     overflow = overflow_record(label, page)
     if overflow > 0:

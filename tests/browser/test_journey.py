@@ -28,6 +28,7 @@ from onegate.identity.tests.account_fixtures import PASSWORD, make_account
 from onegate.identity.tests.acting_fixtures import citizen, link_account, strong_session, years_ago
 from onegate.identity.tests.oidc_fixtures import oidc_provider  # noqa: F401  (the fixture)
 from onegate.registries.tests.registry_fixtures import make_family
+from tests.browser.conftest import screenshot
 from tests.browser.test_accounts import add_virtual_authenticator, confirm_password, emailed_code
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -50,7 +51,7 @@ def agency_system(oidc_provider: None, settings: Any) -> None:  # noqa: F811
 
 def shot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"journey-{name}.png"), full_page=True)
+    screenshot(page, ARTIFACTS / f"journey-{name}.png")
 
 
 def h1(page: Any) -> str:
@@ -201,7 +202,7 @@ def test_the_agency_system_page_is_accessible(open_page, language, width):
     prefix = "/th" if language == "th" else ""
     visit = open_page(f"{prefix}/demo-rp/", width=width, axe=True)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    visit.page.screenshot(path=str(ARTIFACTS / f"demo-rp-{language}-{width}.png"), full_page=True)
+    screenshot(visit.page, ARTIFACTS / f"demo-rp-{language}-{width}.png")
     assert visit.page.locator("html").get_attribute("lang") == language
     overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0

@@ -29,7 +29,13 @@ from onegate.identity.tests.acting_fixtures import (
 from onegate.registries.demo_subscriptions import load_demo_subscriptions
 from onegate.registries.models import AccessRecord, Address
 from onegate.registries.tests.events_support import make_divisions
-from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, axe_violations, format_violations
+from tests.browser.conftest import (
+    LANGUAGE_PREFIX,
+    WIDTHS,
+    axe_violations,
+    format_violations,
+    screenshot,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -83,7 +89,7 @@ def parent_page(browser: Any, demo_site: str):
 def check(page: Any, name: str, language: str, width: int, *, axe: bool = True) -> None:
     """Screenshot, no sideways scrolling, and no axe violation on the page as it is now."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{language}-{width}.png"), full_page=True)
+    screenshot(page, ARTIFACTS / f"{name}-{language}-{width}.png")
     if not axe:  # with JavaScript off, neither the measure nor axe can run in the page
         return
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -23,7 +23,7 @@ from onegate.identity.tests.proofing_support import (
     signed_in,
 )
 from onegate.registries.tests.registry_fixtures import make_family
-from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, Visit, format_violations
+from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, Visit, format_violations, screenshot
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -98,7 +98,7 @@ def _pages(language: str) -> dict[str, str]:
 
 def check_page(visit: Visit, name: str, language: str, width: int) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    visit.page.screenshot(path=str(ARTIFACTS / f"{name}-{language}-{width}.png"), full_page=True)
+    screenshot(visit.page, ARTIFACTS / f"{name}-{language}-{width}.png")
     overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{name} ({language}) scrolls sideways by {overflow}px at {width}px"
     violations = visit.axe_violations()

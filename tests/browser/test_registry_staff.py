@@ -13,7 +13,14 @@ from django.test import Client
 from onegate.identity.constants import StaffRole
 from onegate.identity.tests.organisation_fixtures import staff_member
 from onegate.registries.tests.registry_fixtures import make_family
-from tests.browser.conftest import AXE_PATH, LANGUAGE_PREFIX, WIDTHS, Visit, format_violations
+from tests.browser.conftest import (
+    AXE_PATH,
+    LANGUAGE_PREFIX,
+    WIDTHS,
+    Visit,
+    format_violations,
+    screenshot,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -47,9 +54,7 @@ def test_staff_search_and_person_pages(officer_page, language, width):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for name, path in pages.items():
         visit = officer_page(path, width)
-        visit.page.screenshot(
-            path=str(ARTIFACTS / f"{name}-{language}-{width}.png"), full_page=True
-        )
+        screenshot(visit.page, ARTIFACTS / f"{name}-{language}-{width}.png")
         overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} ({language}) scrolls sideways by {overflow}px at {width}px"
         violations = visit.axe_violations()

@@ -38,7 +38,13 @@ from onegate.identity.tests.acting_fixtures import Household, strong_session
 from onegate.identity.tests.organisation_fixtures import service_centre, staff_member
 from onegate.runner.constants import ApplicationStatus
 from onegate.runner.models import Application
-from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, axe_violations, format_violations
+from tests.browser.conftest import (
+    LANGUAGE_PREFIX,
+    WIDTHS,
+    axe_violations,
+    format_violations,
+    screenshot,
+)
 from tests.browser.test_runner_journey import (  # noqa: F401 (fixtures)
     CONTINUE,
     SCREENSHOTS,
@@ -66,7 +72,7 @@ ETA = "electronic-travel-authority"
 def look(page: Any, name: str, language: str, width: int) -> list[str]:
     """Screenshot the page; what is wrong with it (sideways scrolling, axe violations)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"runner-{name}-{language}-{width}.png"), full_page=True)
+    screenshot(page, SCREENSHOTS / f"runner-{name}-{language}-{width}.png")
     found = []
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     if overflow > 0:
@@ -583,7 +589,7 @@ def test_a_question_page_at_400_percent_zoom(browser, runner_site, parent, house
             box = button.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320
             assert box["y"] >= 0 and box["y"] + box["height"] <= 225
-            page.screenshot(path=str(SCREENSHOTS / f"runner-zoom-400-{language}.png"))
+            screenshot(page, SCREENSHOTS / f"runner-zoom-400-{language}.png", full_page=False)
     finally:
         context.close()
 

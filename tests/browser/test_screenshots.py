@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from onegate.catalogue.tests.factories import definition_publish
-from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS
+from tests.browser.conftest import LANGUAGE_PREFIX, WIDTHS, screenshot
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -32,7 +32,7 @@ def test_pages_render_without_horizontal_scrolling(open_page, name, path, langua
     definition_publish("electronic-travel-authority")  # live, as its published definition makes it
     visit = open_page(LANGUAGE_PREFIX[language] + path, width=width)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    visit.page.screenshot(path=str(ARTIFACTS / f"{name}-{language}-{width}.png"), full_page=True)
+    screenshot(visit.page, ARTIFACTS / f"{name}-{language}-{width}.png")
     # Reflow (WCAG 1.4.10): at 320 px nothing may force sideways scrolling.
     overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{name} ({language}) scrolls sideways by {overflow}px at {width}px"

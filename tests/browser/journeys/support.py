@@ -28,6 +28,7 @@ from onegate.identity.demo_citizens import CITIZENS, DemoCitizen
 from onegate.identity.demo_staff import DEMO_STAFF_PASSWORD, DEMO_STAFF_TOTP_SECRET, DOMAIN
 from onegate.identity.tests.account_fixtures import totp_code
 from tests.browser.cases_support import ARTIFACTS, artifact_update
+from tests.browser.conftest import SCREENSHOTS_ON
 from tests.browser.test_runner_journey import Person
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -170,7 +171,8 @@ class Walker(Person):
         number = _SHOT_NUMBERS.get((self.story, self.language), 0) + 1
         _SHOT_NUMBERS[(self.story, self.language)] = number
         path = folder / f"{self.story}-{number:02d}-{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        if TOUR_DIR is not None or SCREENSHOTS_ON:  # the tour always wants its pictures
+            self.page.screenshot(path=str(path), full_page=True)
         return path
 
     def fields_typed(self) -> int:
