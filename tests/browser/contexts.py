@@ -99,7 +99,7 @@ class ContextPool:
         return context
 
     def release(self) -> None:
-        """Close every idle context for real (at the end of a test)."""
+        """Close every idle context for real."""
         for contexts in self.idle.values():
             for context in contexts:
                 context._onegate_close()
