@@ -1,9 +1,10 @@
 """Browser contexts kept and reused, so the browser tests spend their time on pages.
 
-Chromium's new headless mode (the only one ``/usr/bin/chromium`` still has) spends about half a
-second of CPU starting each new context and its first page: a renderer process, a profile, a
-compositor. The browser tests opened hundreds of them, one per person, width and language, which
-made context starts the biggest single cost of the suite on two cores.
+Chromium's new headless mode (the only one ``/usr/bin/chromium`` still has) takes about half a
+second to start each new context and its first page (a third of a second of its own CPU): a
+renderer process, a profile, a compositor. The browser tests opened hundreds of them, one per
+person, width and language, which made context starts the biggest single cost of the suite on
+two cores.
 
 ``ContextPool`` stands in for the Playwright ``Browser``. Its ``new_context(**options)`` hands
 out an idle context made earlier with the same options (other than the viewport, which is set
