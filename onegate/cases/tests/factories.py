@@ -65,9 +65,9 @@ from onegate.registries.tests.registry_fixtures import person as registry_person
 from onegate.runner.constants import AppliesAs
 from onegate.runner.models import Application
 from onegate.runner.selectors import answers_checksum
-from onegate.runner.services import application_page_save, application_start, application_submit
+from onegate.runner.services import application_start, application_submit
 from onegate.runner.services.uploads import upload_accept
-from onegate.runner.tests.journey_support import pdf_bytes
+from onegate.runner.tests.journey_support import pages_saved, pdf_bytes
 
 LICENCE = "renew-driving-licence"
 ETA = "electronic-travel-authority"
@@ -150,19 +150,6 @@ def _start_self(user: User, service: str) -> Application:
     )
 
 
-def _fill(user: User, application: Application, pages: dict[str, dict[str, Any]]) -> Application:
-    for page_id, answers in pages.items():
-        application = application_page_save(
-            actor=user,
-            application=application,
-            page_id=page_id,
-            answers=answers,
-            complete=True,
-            resume_page="",
-        )
-    return application
-
-
 def send(user: User, application: Application, *, language: str = "en") -> Application:
     """ "Accept and send", with the declaration made."""
     return application_submit(
@@ -200,7 +187,7 @@ def driving_renewal_sent(
     expires = today + dt.timedelta(days=expires_in_days)
     licence = {"licence_number": "63001234", "licence_class": "car",
                "licence_expires_on": expires.isoformat()}  # fmt: skip
-    application = _fill(user, _start_self(user, LICENCE), {"your_licence": licence})
+    application = pages_saved(user, _start_self(user, LICENCE), {"your_licence": licence})
     # The file is given on its own page, just before that page is saved (saving a page removes
     # the files no answer lists).
     medical_page: dict[str, Any] = {
@@ -215,7 +202,7 @@ def driving_renewal_sent(
         "photo": {"photo_source": "id_card"},
         "delivery": {"collect_or_post": "collect"},
     }
-    return send(user, _fill(user, application, pages))
+    return send(user, pages_saved(user, application, pages))
 
 
 THAI_ADDRESS = {
@@ -259,7 +246,7 @@ def eta_sent(
         "criminal_record": record,
         "health": {"yellow_fever_country": False},
     }
-    return send(user, _fill(user, application, pages))
+    return send(user, pages_saved(user, application, pages))
 
 
 def submitted_application(

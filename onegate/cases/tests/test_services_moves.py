@@ -18,7 +18,6 @@ from onegate.cases.models import Case
 from onegate.cases.services.moves import case_move_record
 from onegate.cases.status import case_page_context
 from onegate.cases.tests.factories import (
-    _fill,
     _start_self,
     citizen_account,
     demo_services,  # noqa: F401  (fixture)
@@ -32,6 +31,7 @@ from onegate.registries.models import Address, Person, RegistryEvent
 from onegate.registries.selectors_events import address_change_deliveries_for
 from onegate.registries.services.addresses import address_change_report
 from onegate.registries.tests.events_support import bangkok_address, make_divisions, subscribe
+from onegate.runner.tests.journey_support import pages_saved
 
 pytestmark = pytest.mark.usefixtures("demo_services")
 
@@ -75,7 +75,7 @@ def move_sent(user: User, *, moved_on: dt.date, tick: tuple[str, ...]) -> Any:
         "who_is_moving": {"others_moving": False},
         "who_to_tell": {"agencies_to_tell": list(tick)},
     }
-    return send(user, _fill(user, _start_self(user, MOVE), pages))
+    return send(user, pages_saved(user, _start_self(user, MOVE), pages))
 
 
 def approved_move(user: User, **given: Any) -> Case:

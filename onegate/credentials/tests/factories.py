@@ -24,7 +24,6 @@ from onegate.cases.models import Case
 from onegate.cases.services import case_decide, case_take_next
 from onegate.cases.tests.factories import (
     ETA,
-    _fill,
     citizen_account,
     driving_renewal_sent,
     eta_sent,
@@ -41,6 +40,7 @@ from onegate.identity.models import User
 from onegate.identity.tests.acting_fixtures import Household, make_household
 from onegate.runner.constants import AppliesAs
 from onegate.runner.services import application_start
+from onegate.runner.tests.journey_support import pages_saved
 
 CHILD_HEALTH = "child-health-card"
 
@@ -107,7 +107,7 @@ def child_health_case() -> tuple[Household, Case]:
         "health_needs": {"long_term_condition": False, "allergies": ["none"]},
         "contact": {"parent_phone": "081 234 5678"},
     }
-    [case] = open_and_decide(send(parent, _fill(parent, application, pages)))
+    [case] = open_and_decide(send(parent, pages_saved(parent, application, pages)))
     if case.status == CaseStatus.REFERRED:
         officer = staff(StaffRole.CASE_WORKER, case.agency_slug)
         taken = case_take_next(actor=officer, service_slug=CHILD_HEALTH)

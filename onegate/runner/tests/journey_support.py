@@ -16,6 +16,7 @@ from onegate.catalogue.services import DEMO_CATALOGUE, catalogue_load_file
 from onegate.definitions.demo import load_demo_definitions
 from onegate.identity.tests.acting_fixtures import Household
 from onegate.runner.models import Application
+from onegate.runner.services import application_page_save
 
 CHILD_HEALTH = "child-health-card"
 LICENCE = "renew-driving-licence"
@@ -84,3 +85,19 @@ def demo_services_load() -> None:
     catalogue_forget()
     load_demo_definitions(warnings=io.StringIO())
     catalogue_forget()
+
+
+def pages_saved(
+    actor: Any, application: Application, pages: dict[str, dict[str, Any]]
+) -> Application:
+    """Each page's answers saved in turn by ``actor``, as pressing "Continue" on each does."""
+    for page_id, answers in pages.items():
+        application = application_page_save(
+            actor=actor,
+            application=application,
+            page_id=page_id,
+            answers=answers,
+            complete=True,
+            resume_page="",
+        )
+    return application

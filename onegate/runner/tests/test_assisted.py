@@ -30,9 +30,9 @@ from onegate.runner.selectors import answers_checksum, application_for, applicat
 from onegate.runner.services import (
     ApplicationRefused,
     application_assisted_start,
-    application_page_save,
     application_submit,
 )
+from onegate.runner.tests.journey_support import pages_saved
 from onegate.runner.tests.test_services import (
     LICENCE,
     actions,
@@ -303,20 +303,6 @@ LICENCE_PAGES: dict[str, dict[str, Any]] = {
 }
 
 
-def _pages_saved(officer: Any, application: Application, answers: dict[str, Any]) -> Application:
-    """Every page's ``answers`` saved by the officer, as their "Continue" on each page does."""
-    for page_id, page_answers in answers.items():
-        application = application_page_save(
-            actor=officer,
-            application=application,
-            page_id=page_id,
-            answers=page_answers,
-            complete=True,
-            resume_page="",
-        )
-    return application
-
-
 def test_the_officer_fills_it_in_and_sends_it_and_the_person_is_told(desk: Client, officer, person):
     account = link_account(make_account("boonmee@example.test"), person)
     _found(desk, person)
@@ -340,7 +326,7 @@ def test_the_officer_fills_it_in_and_sends_it_and_the_person_is_told(desk: Clien
         "medical_certificate": [certificate],
         "certificate_date": today.isoformat(),
     }
-    application = _pages_saved(officer, application, answers)
+    application = pages_saved(officer, application, answers)
 
     sent = application_submit(
         actor=officer,
@@ -407,7 +393,7 @@ def test_check_answers_names_the_person_helped_not_yourself(desk: Client, office
         **answers["your_licence"],
         "licence_expires_on": (timezone.localdate() + dt.timedelta(days=20)).isoformat(),
     }
-    application = _pages_saved(officer, application, answers)
+    application = pages_saved(officer, application, answers)
     check = reverse("runner:check", kwargs={"application_id": application.pk})
 
     page = desk.get(check).text

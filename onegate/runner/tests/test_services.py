@@ -49,6 +49,7 @@ from onegate.runner.services import (
     application_start,
     application_subject_remove,
 )
+from onegate.runner.tests.journey_support import pages_saved
 
 CHILD_CARD = "child-health-card"
 LICENCE = "renew-driving-licence"
@@ -121,16 +122,7 @@ def _options(user: User) -> list[ActingOption]:
 def child_card_filled(user: User, *children: Person) -> Application:
     """A child health card application with every question page answered."""
     application = start_for(user, *children)
-    for page_id, answers in CHILD_CARD_PAGES.items():
-        application = application_page_save(
-            actor=user,
-            application=application,
-            page_id=page_id,
-            answers=answers,
-            complete=True,
-            resume_page="",
-        )
-    return application
+    return pages_saved(user, application, CHILD_CARD_PAGES)
 
 
 def driver(born_years_ago: int = 45) -> tuple[User, Person]:

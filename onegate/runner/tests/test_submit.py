@@ -28,6 +28,7 @@ from onegate.runner.services import (
     application_page_save,
     application_submit,
 )
+from onegate.runner.tests.journey_support import pages_saved
 from onegate.runner.tests.test_services import (
     CHILD_CARD,
     LICENCE,
@@ -254,16 +255,7 @@ def _licence_filled(user, expires_in_days: int) -> Application:
         "delivery": {"collect_or_post": "collect"},
     }
     application = start_for(user, service=LICENCE)
-    for page_id, answers in pages.items():
-        application = application_page_save(
-            actor=user,
-            application=application,
-            page_id=page_id,
-            answers=answers,
-            complete=True,
-            resume_page="",
-        )
-    return application
+    return pages_saved(user, application, pages)
 
 
 def test_an_application_the_rules_refuse_is_not_sent():
