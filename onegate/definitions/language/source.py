@@ -43,7 +43,7 @@ def source_read(text: str) -> Source:
     too_long = length_problem(text)
     if too_long is not None:
         return Source(problems=[too_long])
-    loader = _Loader(text)
+    loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
         shape = _shape_problem(node) if node is not None else None
@@ -66,9 +66,6 @@ def length_problem(text: str) -> Problem | None:
         return None
     message = _("The file is too long: at most %(count)s characters.")
     return Problem("", None, "too_long", message % {"count": MAX_SOURCE_CHARS})
-
-
-_Loader = SafeLoader
 
 
 def _shape_problem(root: yaml.Node) -> Problem | None:
